@@ -1,0 +1,21 @@
+package io.github.pgpool.core;
+
+import io.github.pgpool.api.Credentials;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * Opens physical connections for the pool. The production implementation is {@link PgConnectionFactory}; tests of
+ * the pool algorithm may supply a stub.
+ */
+@FunctionalInterface
+public interface ConnectionFactory {
+    /**
+     * Opens one physical connection. Called outside every pool lock; may block up to the connect timeout.
+     *
+     * @param credentials the user and password to log in with
+     * @return an open connection in autocommit mode
+     * @throws SQLException if the database cannot be reached or refuses the login
+     */
+    Connection open(Credentials credentials) throws SQLException;
+}

@@ -1,0 +1,82 @@
+package io.github.pgpool.core;
+
+import io.github.pgpool.api.Credentials;
+import io.github.pgpool.api.InvalidSettingException;
+import io.github.pgpool.api.PoolSetting;
+import io.github.pgpool.api.PoolSettings;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Properties;
+import org.postgresql.Driver;
+import org.postgresql.PGProperty;
+
+/**
+ * Opens physical connections with pgjdbc's {@link Driver} directly (not through {@code DriverManager}, whose class
+ * loader rules misbehave inside application servers).
+ */
+public final class PgConnectionFactory implements ConnectionFactory {
+    private final Driver driver = new Driver();
+    private final String url;
+    private final Properties base;
+
+    /**
+     * @param settings the connection target and driver properties
+     * @throws InvalidSettingException if a pass-through driver property is not one pgjdbc knows
+     */
+    public PgConnectionFactory(PoolSettings settings) {
+        for (String key : settings.driverProperties().keySet()) {
+            if (PGProperty.forName(key) == null) {
+                throw new InvalidSettingException(PoolSetting.DRIVER_PROPERTIES.displayName(), key,
+                        "'" + key + "' is not a pgjdbc connection property (names are case-sensitive, "
+                                + "for example sslmode, ApplicationName, socketTimeout)");
+            }
+        }
+        this.url = "jdbc:postgresql://" + hostPart(settings.serverName()) + ":" + settings.portNumber() + "/"
+                + settings.databaseName();
+        Properties p = new Properties();
+        for (Map.Entry<String, String> e : settings.driverProperties().entrySet()) {
+            p.setProperty(e.getKey(), e.getValue());
+        }
+        String seconds = Long.toString(Math.max(1, ceilSeconds(settings.connectTimeout().toMillis())));
+        PGProperty.CONNECT_TIMEOUT.set(p, seconds);
+        PGProperty.LOGIN_TIMEOUT.set(p, seconds);
+        this.base = p;
+    }
+
+    @Override
+    public Connection open(Credentials credentials) throws SQLException {
+        Properties p = new Properties();
+        p.putAll(base);
+        if (!credentials.user().isEmpty()) {
+            PGProperty.USER.set(p, credentials.user());
+        }
+        if (!credentials.password().isEmpty()) {
+            PGProperty.PASSWORD.set(p, credentials.password());
+        }
+        Connection c = driver.connect(url, p);
+        if (c == null) {
+            throw new SQLException("pgjdbc did not accept the URL " + url, "08001");
+        }
+        return c;
+    }
+
+    /** @return the JDBC URL used, without credentials */
+    public String url() {
+        return url;
+    }
+
+    @Override
+    public String toString() {
+        return "PgConnectionFactory{" + url + "}";
+    }
+
+    private static String hostPart(String host) {
+        // An IPv6 literal must be bracketed in a URL.
+        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    private static long ceilSeconds(long millis) {
+        return (millis + 999) / 1000;
+    }
+}

@@ -1,0 +1,804 @@
+package io.github.pgpool.core;
+
+import io.github.pgpool.api.CloseReason;
+import io.github.pgpool.api.Credentials;
+import io.github.pgpool.api.PoolClosedException;
+import io.github.pgpool.api.PoolListener;
+import io.github.pgpool.api.PoolSettings;
+import io.github.pgpool.api.PoolStatistics;
+import io.github.pgpool.api.PoolTimeoutException;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+
+/**
+ * A pool of physical PostgreSQL connections that follows pgpool's rules:
+ * <ul>
+ *   <li><b>MaxSize</b>: never more physical connections (open or being opened) than this, over all credentials;
+ *       when all are in use, a borrower waits.</li>
+ *   <li><b>MaxWait</b>: a borrower waits at most this long, opening a connection included, then gets a
+ *       {@link PoolTimeoutException}. Waiters are served first come, first served; a newcomer never overtakes
+ *       them.</li>
+ *   <li><b>Expires</b>: a connection older than this (less a small random jitter, so that connections opened
+ *       together do not all expire together) is never lent; one in use is closed when it comes back.</li>
+ *   <li><b>Cleanup</b>: a connection idle this long is closed by housekeeping, so the pool shrinks to nothing when
+ *       traffic stops.</li>
+ * </ul>
+ * The pool starts empty and grows on demand. Idle connections are lent most recently used first. Connections are
+ * kept apart by {@link Credentials}. Returned connections are rolled back and cleaned ({@link SessionReset}).
+ *
+ * <p>Thread-safe. One short lock guards the pool's structures; opening, validating, cleaning and closing physical
+ * connections always happen outside it.
+ */
+public final class PgPool implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PgPool.class.getName());
+    /** Largest share of Expires taken off a connection's life, so expiries spread out. */
+    static final double EXPIRY_JITTER = 0.025;
+    private static final long FIRST_BACKOFF_NANOS = 5_000_000L;
+    private static final long MAX_BACKOFF_NANOS = 250_000_000L;
+
+    private final PoolSettings settings;
+    private final String name;
+    private final ConnectionFactory factory;
+    private final PoolClock clock;
+    private final PoolListener listener;
+    private final DoubleSupplier random;
+    private final SessionReset sessionReset;
+    private final Scheduler.Cancellable housekeeping;
+    private final Credentials defaultCredentials;
+
+    private final int maxSize;
+    private final long maxWaitNanos;
+    private final long expiresNanos;
+    private final long cleanupNanos;
+    private final long validateIdleNanos;
+    private final int validationTimeoutSeconds;
+    private final long leakNanos;
+
+    private final Object lock = new Object();
+    // Everything below is guarded by lock.
+    private final Partition defaultPartition;
+    private final Map<Credentials, Partition> partitions = new HashMap<>();
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private final ArrayList<PooledConnection> all = new ArrayList<>();
+    private int total;
+    private int active;
+    private int idle;
+    private boolean closed;
+    private long evictBefore = Long.MIN_VALUE;
+    private long created;
+    private final long[] closedBy = new long[CloseReason.values().length];
+    private long connectFailures;
+    private long borrows;
+    private long timeouts;
+    private long leaks;
+    private long waitTotalNanos;
+    private long waitMaxNanos;
+
+    /** Idle connections returned before this time are validated before they are lent again. */
+    private volatile long suspectBefore = Long.MIN_VALUE;
+    private volatile Throwable lastConnectFailure;
+
+    private PgPool(Builder b) {
+        this.settings = b.settings;
+        this.name = settings.poolName();
+        this.factory = b.factory != null ? b.factory : new PgConnectionFactory(settings);
+        this.clock = b.clock;
+        this.listener = b.listener;
+        this.random = b.random;
+        this.sessionReset = new SessionReset(settings.alwaysResetSession());
+        this.defaultCredentials = settings.defaultCredentials();
+        this.defaultPartition = new Partition(defaultCredentials);
+        partitions.put(defaultCredentials, defaultPartition);
+        this.maxSize = settings.maxSize();
+        this.maxWaitNanos = settings.maxWait().toNanos();
+        this.expiresNanos = settings.expires().toNanos();
+        this.cleanupNanos = settings.cleanup().toNanos();
+        this.validateIdleNanos = settings.validateIdle().toNanos();
+        this.validationTimeoutSeconds = (int) Math.max(1, (settings.validationTimeout().toMillis() + 999) / 1000);
+        this.leakNanos = settings.leakThreshold().toNanos();
+        Scheduler scheduler = b.scheduler != null ? b.scheduler : Scheduler.daemonThread("pgpool-housekeeper " + name);
+        this.housekeeping = scheduler.scheduleRepeatedly(this::housekeep, housekeepingPeriod(settings));
+        LOG.log(Level.INFO, "pgpool {0} created: MaxSize={1}, MaxWait={2}, Expires={3}, Cleanup={4}", name,
+                maxSize, settings.text(io.github.pgpool.api.PoolSetting.MAX_WAIT),
+                settings.text(io.github.pgpool.api.PoolSetting.EXPIRES),
+                settings.text(io.github.pgpool.api.PoolSetting.CLEANUP));
+    }
+
+    /**
+     * Starts a pool with pgjdbc connections, the real clock and a housekeeping daemon thread.
+     *
+     * @throws io.github.pgpool.api.InvalidSettingException if a driver property is unknown to pgjdbc
+     */
+    public static PgPool start(PoolSettings settings) {
+        return builder(settings).build();
+    }
+
+    /** @return a builder for a pool with these settings, where clock, scheduler, factory and listener can be set */
+    public static Builder builder(PoolSettings settings) {
+        return new Builder(settings);
+    }
+
+    /** @return the pool's name, as in messages, statistics and thread names */
+    public String name() {
+        return name;
+    }
+
+    /** @return the settings this pool was started with */
+    public PoolSettings settings() {
+        return settings;
+    }
+
+    PoolClock clock() {
+        return clock;
+    }
+
+    /**
+     * Borrows a connection with the default credentials ({@code User}, {@code Password}).
+     *
+     * @see #borrow(Credentials)
+     */
+    public PooledConnection borrow() throws SQLException {
+        return borrow(defaultCredentials);
+    }
+
+    /**
+     * Borrows a connection opened with {@code credentials}: an idle one (most recently used first), else a new one
+     * while fewer than MaxSize exist, else the next one freed, waiting in line at most MaxWait.
+     *
+     * @return a connection for the caller alone, until it calls {@link PooledConnection#release()}
+     * @throws PoolTimeoutException if MaxWait ran out; the last connection failure is chained
+     * @throws PoolClosedException if the pool is or gets closed
+     * @throws SQLException if the database refused the login (wrong password, unknown database), or the thread was
+     *     interrupted while waiting
+     */
+    public PooledConnection borrow(Credentials credentials) throws SQLException {
+        Objects.requireNonNull(credentials, "credentials");
+        final long start = clock.nanoTime();
+        final long deadline = start + maxWaitNanos;
+        for (;;) {
+            Object grant;
+            Waiter waiter = null;
+            List<PooledConnection> toClose = null;
+            synchronized (lock) {
+                if (closed) {
+                    throw new PoolClosedException(name);
+                }
+                grant = null;
+                if (waiters.isEmpty()) {
+                    Partition partition = partitionLocked(credentials);
+                    PooledConnection pc;
+                    long now = clock.nanoTime();
+                    while ((pc = partition.idle.pollFirst()) != null) {
+                        idle--;
+                        if (isExpiredLocked(pc, now)) {
+                            toClose = closingLocked(this, pc, toClose, reasonForExpiry(pc));
+                            continue;
+                        }
+                        lendLocked(pc, now, start);
+                        grant = pc;
+                        break;
+                    }
+                    if (grant == null) {
+                        if (total < maxSize) {
+                            total++;
+                            grant = Waiter.SLOT;
+                        } else {
+                            PooledConnection victim = leastRecentlyUsedIdleOfOthersLocked(partition);
+                            if (victim != null) {
+                                // Reuse the slot of another user's idle connection rather than wait for ever.
+                                total++;
+                                toClose = closingLocked(this, victim, toClose, CloseReason.EVICTED);
+                                grant = Waiter.SLOT;
+                            }
+                        }
+                    }
+                }
+                if (grant == null) {
+                    waiter = new Waiter(credentials, Thread.currentThread(), start);
+                    waiters.addLast(waiter);
+                }
+            }
+            closeAll(toClose);
+            if (waiter != null) {
+                grant = await(waiter, start, deadline);
+            }
+            if (grant == Waiter.SLOT) {
+                return open(credentials, start, deadline);
+            }
+            PooledConnection pc = (PooledConnection) grant;
+            if (isUsable(pc)) {
+                listener.borrowed(name, Duration.ofNanos(clock.nanoTime() - start));
+                return pc;
+            }
+            // Dead: close it, free its slot (a waiter may get it) and try again within the same deadline.
+            discard(pc, CloseReason.BROKEN);
+        }
+    }
+
+    /** Lends an idle connection or one handed over to a waiter. Caller holds the lock. */
+    private void lendLocked(PooledConnection pc, long now, long borrowStart) {
+        pc.state = PooledConnection.State.IN_USE;
+        pc.borrowedAt = now;
+        pc.leakReported = false;
+        pc.borrowedHere = leakNanos > 0 ? new Throwable("connection borrowed here") : null;
+        active++;
+        borrows++;
+        long waited = now - borrowStart;
+        waitTotalNanos += waited;
+        if (waited > waitMaxNanos) {
+            waitMaxNanos = waited;
+        }
+    }
+
+    private Partition partitionLocked(Credentials credentials) {
+        if (credentials == defaultCredentials) {
+            return defaultPartition;
+        }
+        return partitions.computeIfAbsent(credentials, Partition::new);
+    }
+
+    private PooledConnection leastRecentlyUsedIdleOfOthersLocked(Partition mine) {
+        PooledConnection oldest = null;
+        for (Partition p : partitions.values()) {
+            if (p != mine && !p.idle.isEmpty()
+                    && (oldest == null || p.idle.peekLast().lastUsed < oldest.lastUsed)) {
+                oldest = p.idle.peekLast();
+            }
+        }
+        if (oldest != null) {
+            oldest.partition.idle.pollLast();
+            idle--;
+        }
+        return oldest;
+    }
+
+    private Object await(Waiter waiter, long start, long deadline) throws SQLException {
+        for (;;) {
+            Object grant = waiter.grant();
+            if (grant == null) {
+                boolean interrupted = Thread.interrupted();
+                if (interrupted || clock.nanoTime() - deadline >= 0) {
+                    PoolStatistics snapshot;
+                    synchronized (lock) {
+                        grant = waiter.grant();
+                        if (grant == null) {
+                            waiters.remove(waiter);
+                            if (!interrupted) {
+                                timeouts++;
+                            }
+                        }
+                        snapshot = statisticsLocked();
+                    }
+                    if (grant == null) {
+                        if (interrupted) {
+                            Thread.currentThread().interrupt();
+                            throw new SQLTransientConnectionException(
+                                    "pgpool " + name + ": interrupted while waiting for a connection", "08001");
+                        }
+                        throw timedOut(start, snapshot);
+                    }
+                } else {
+                    clock.parkUntil(waiter, deadline);
+                    continue;
+                }
+            }
+            if (grant == Waiter.CLOSED) {
+                throw new PoolClosedException(name);
+            }
+            return grant;
+        }
+    }
+
+    private PoolTimeoutException timedOut(long start, PoolStatistics snapshot) {
+        PoolTimeoutException e = new PoolTimeoutException(name, Duration.ofNanos(clock.nanoTime() - start), snapshot,
+                lastConnectFailure);
+        LOG.log(Level.DEBUG, e.getMessage());
+        listener.timedOut(name, e);
+        return e;
+    }
+
+    /** Opens a connection in a slot already counted in {@code total}, retrying with back-off until the deadline. */
+    private PooledConnection open(Credentials credentials, long start, long deadline) throws SQLException {
+        long backoff = FIRST_BACKOFF_NANOS;
+        for (;;) {
+            SQLException failure;
+            try {
+                Connection c = factory.open(credentials);
+                return register(c, credentials, start);
+            } catch (SQLException e) {
+                failure = e;
+            } catch (RuntimeException e) {
+                failure = new SQLTransientConnectionException("pgpool " + name + ": opening a connection failed",
+                        "08001", e);
+            }
+            lastConnectFailure = failure;
+            listener.connectionFailed(name, failure);
+            PoolStatistics snapshot;
+            boolean giveUp = isLoginRefused(failure) || clock.nanoTime() - deadline >= 0;
+            synchronized (lock) {
+                connectFailures++;
+                if (closed || giveUp) {
+                    total--;
+                    handOffSlotLocked();
+                }
+                snapshot = statisticsLocked();
+            }
+            if (closed) {
+                throw new PoolClosedException(name);
+            }
+            if (isLoginRefused(failure)) {
+                throw failure; // retrying cannot fix a wrong password or a missing database
+            }
+            if (giveUp) {
+                synchronized (lock) {
+                    timeouts++;
+                }
+                throw timedOut(start, snapshot);
+            }
+            LOG.log(Level.DEBUG, "pgpool {0}: opening a connection failed, retrying: {1}", name,
+                    failure.getMessage());
+            long wakeAt = Math.min(clock.nanoTime() + backoff, deadline);
+            while (clock.nanoTime() - wakeAt < 0 && !closed) {
+                clock.parkUntil(this, wakeAt);
+            }
+            backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+        }
+    }
+
+    /** Login refused (class 28) or database missing (3D000): the database answered and said no. */
+    private static boolean isLoginRefused(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("28") || state.equals("3D000"));
+    }
+
+    private PooledConnection register(Connection c, Credentials credentials, long start) throws SQLException {
+        int isolation;
+        int holdability;
+        try {
+            isolation = c.getTransactionIsolation();
+            holdability = c.getHoldability();
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(c);
+            throw e;
+        }
+        long now = clock.nanoTime();
+        PooledConnection pc;
+        boolean wasClosed;
+        synchronized (lock) {
+            pc = new PooledConnection(this, c, credentials, partitionLocked(credentials), now, expiryFor(now),
+                    isolation, holdability);
+            wasClosed = closed;
+            if (wasClosed) {
+                total--;
+            } else {
+                created++;
+                pc.indexInAll = all.size();
+                all.add(pc);
+                lendLocked(pc, now, start);
+            }
+        }
+        lastConnectFailure = null;
+        if (wasClosed) {
+            closeQuietly(c);
+            throw new PoolClosedException(name);
+        }
+        listener.connectionCreated(name, credentials);
+        listener.borrowed(name, Duration.ofNanos(now - start));
+        LOG.log(Level.DEBUG, "pgpool {0}: opened a connection for {1}", name, credentials.user());
+        return pc;
+    }
+
+    private long expiryFor(long createdAt) {
+        if (expiresNanos == 0) {
+            return Long.MAX_VALUE;
+        }
+        long jitter = (long) (expiresNanos * EXPIRY_JITTER * random.getAsDouble());
+        return createdAt + expiresNanos - jitter;
+    }
+
+    private boolean isExpiredLocked(PooledConnection pc, long now) {
+        return now - pc.expiresAt >= 0 || pc.createdAt - evictBefore <= 0;
+    }
+
+    private CloseReason reasonForExpiry(PooledConnection pc) {
+        return pc.createdAt - evictBefore <= 0 ? CloseReason.EVICTED : CloseReason.EXPIRED;
+    }
+
+    /** Checks a connection about to be lent: validated if idle a while or suspect since a fatal error. */
+    private boolean isUsable(PooledConnection pc) {
+        long now = clock.nanoTime();
+        boolean suspect = pc.lastUsed - suspectBefore <= 0 && suspectBefore != Long.MIN_VALUE;
+        if (!suspect && now - pc.lastUsed < validateIdleNanos) {
+            return true;
+        }
+        try {
+            if (pc.connection().isValid(validationTimeoutSeconds)) {
+                return true;
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "pgpool {0}: validity check failed: {1}", name, e.getMessage());
+        }
+        suspectIdleConnections();
+        return false;
+    }
+
+    /** From now on, idle connections returned until now are validated before they are lent. */
+    void suspectIdleConnections() {
+        suspectBefore = clock.nanoTime();
+    }
+
+    /** Gives a connection back; see {@link PooledConnection#release()}. */
+    void release(PooledConnection pc) {
+        synchronized (lock) {
+            if (pc.state != PooledConnection.State.IN_USE) {
+                throw new IllegalStateException("pgpool " + name + ": connection released twice");
+            }
+        }
+        boolean reusable = !pc.isBroken();
+        if (reusable) {
+            try {
+                if (pc.connection().isClosed()) {
+                    reusable = false; // pgjdbc closes its side after an I/O failure
+                } else {
+                    sessionReset.reset(pc);
+                }
+            } catch (SQLException | RuntimeException e) {
+                LOG.log(Level.DEBUG, "pgpool {0}: cleaning a returned connection failed, closing it: {1}", name,
+                        e.getMessage());
+                reusable = false;
+            }
+            if (!reusable) {
+                suspectIdleConnections();
+            }
+        }
+        CloseReason closeReason = null;
+        Waiter handedTo = null;
+        synchronized (lock) {
+            active--;
+            long now = clock.nanoTime();
+            if (!reusable) {
+                closeReason = CloseReason.BROKEN;
+            } else if (closed) {
+                closeReason = CloseReason.SHUTDOWN;
+            } else if (isExpiredLocked(pc, now)) {
+                closeReason = reasonForExpiry(pc);
+            } else if (!waiters.isEmpty()) {
+                Waiter head = waiters.pollFirst();
+                if (head.credentials.equals(pc.credentials())) {
+                    pc.lastUsed = now;
+                    lendLocked(pc, now, head.start);
+                    handedTo = head;
+                    head.grant(pc);
+                } else {
+                    // The longest waiter needs other credentials: this slot is theirs.
+                    closeReason = CloseReason.EVICTED;
+                    forgetLocked(pc, closeReason);
+                    head.grant(Waiter.SLOT);
+                }
+            } else {
+                pc.state = PooledConnection.State.IDLE;
+                pc.lastUsed = now;
+                pc.borrowedHere = null;
+                pc.partition.idle.addFirst(pc);
+                idle++;
+            }
+            if (closeReason != null && pc.state != PooledConnection.State.CLOSED) {
+                forgetLocked(pc, closeReason);
+                total--;
+                handOffSlotLocked();
+            }
+        }
+        if (closeReason != null) {
+            closePhysical(pc, closeReason);
+        } else if (handedTo != null) {
+            listener.borrowed(name, Duration.ofNanos(pc.borrowedAt - handedTo.start));
+        }
+    }
+
+    /** Closes a lent connection that turned out dead before it was handed over, and frees its slot. */
+    private void discard(PooledConnection pc, CloseReason reason) {
+        synchronized (lock) {
+            active--;
+            borrows--;
+            forgetLocked(pc, reason);
+            total--;
+            handOffSlotLocked();
+        }
+        closePhysical(pc, reason);
+    }
+
+    /** A slot just came free (total was decremented): give it to the longest waiter, if any. */
+    private void handOffSlotLocked() {
+        if (!waiters.isEmpty() && total < maxSize) {
+            total++;
+            waiters.pollFirst().grant(Waiter.SLOT);
+        }
+    }
+
+    /** Takes a connection out of the pool's books and frees its slot; the caller closes it after the lock. */
+    private static List<PooledConnection> closingLocked(PgPool pool, PooledConnection pc,
+            List<PooledConnection> list, CloseReason reason) {
+        pool.forgetLocked(pc, reason);
+        pool.total--;
+        List<PooledConnection> result = list == null ? new ArrayList<>(2) : list;
+        result.add(pc);
+        return result;
+    }
+
+    /** Removes a connection from the list of all connections and counts its closing. */
+    private void forgetLocked(PooledConnection pc, CloseReason reason) {
+        pc.state = PooledConnection.State.CLOSED;
+        pc.closeReason = reason;
+        int i = pc.indexInAll;
+        if (i >= 0) {
+            PooledConnection last = all.remove(all.size() - 1);
+            if (last != pc) {
+                all.set(i, last);
+                last.indexInAll = i;
+            }
+            pc.indexInAll = -1;
+        }
+        closedBy[reason.ordinal()]++;
+    }
+
+    private void closeAll(List<PooledConnection> list) {
+        if (list == null) {
+            return;
+        }
+        for (PooledConnection pc : list) {
+            closePhysical(pc, pc.closeReason); // written under the lock by this thread
+        }
+    }
+
+    private void closePhysical(PooledConnection pc, CloseReason reason) {
+        closeQuietly(pc.connection());
+        listener.connectionClosed(name, reason);
+        LOG.log(Level.DEBUG, "pgpool {0}: closed a connection ({1})", name, reason);
+    }
+
+    private void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "pgpool {0}: closing a connection failed: {1}", name, e.getMessage());
+        }
+    }
+
+    /**
+     * One housekeeping pass: closes idle connections past Cleanup or Expires and reports leaks. The scheduler runs
+     * it periodically; tests call it directly.
+     */
+    public void housekeep() {
+        List<PooledConnection> toClose = null;
+        List<PooledConnection> leaked = null;
+        long now = clock.nanoTime();
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            for (Partition p : partitions.values()) {
+                Iterator<PooledConnection> it = p.idle.descendingIterator();
+                while (it.hasNext()) {
+                    PooledConnection pc = it.next();
+                    CloseReason reason = null;
+                    if (isExpiredLocked(pc, now)) {
+                        reason = reasonForExpiry(pc);
+                    } else if (cleanupNanos > 0 && now - pc.lastUsed >= cleanupNanos) {
+                        reason = CloseReason.IDLE;
+                    }
+                    if (reason != null) {
+                        it.remove();
+                        idle--;
+                        toClose = closingLocked(this, pc, toClose, reason);
+                    }
+                }
+            }
+            if (toClose != null) {
+                for (int i = 0; i < toClose.size(); i++) {
+                    handOffSlotLocked();
+                }
+            }
+            if (leakNanos > 0) {
+                for (PooledConnection pc : all) {
+                    if (pc.state == PooledConnection.State.IN_USE && !pc.leakReported
+                            && now - pc.borrowedAt >= leakNanos) {
+                        pc.leakReported = true;
+                        leaks++;
+                        leaked = leaked == null ? new ArrayList<>(2) : leaked;
+                        leaked.add(pc);
+                    }
+                }
+            }
+            if (partitions.size() > 1) {
+                partitions.values().removeIf(p -> p != defaultPartition && p.idle.isEmpty() && !inUseBy(p));
+            }
+        }
+        closeAll(toClose);
+        if (leaked != null) {
+            for (PooledConnection pc : leaked) {
+                Duration held = Duration.ofNanos(now - pc.borrowedAt);
+                Throwable where = pc.borrowedHere;
+                LOG.log(Level.WARNING, "pgpool " + name + ": a connection has been held for " + held.toMillis()
+                        + "ms (LeakThreshold) and may have leaked; it was borrowed here:", where);
+                listener.leakSuspected(name, held, where);
+            }
+        }
+    }
+
+    private boolean inUseBy(Partition p) {
+        for (PooledConnection pc : all) {
+            if (pc.partition == p) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Closes every idle connection now (an administrator's "flush"). Connections in use are not touched. */
+    public void evictIdle() {
+        List<PooledConnection> toClose = null;
+        synchronized (lock) {
+            for (Partition p : partitions.values()) {
+                PooledConnection pc;
+                while ((pc = p.idle.pollFirst()) != null) {
+                    idle--;
+                    toClose = closingLocked(this, pc, toClose, CloseReason.EVICTED);
+                    handOffSlotLocked();
+                }
+            }
+        }
+        closeAll(toClose);
+    }
+
+    /**
+     * Replaces every connection gracefully: idle ones are closed now, those in use are closed when they come back;
+     * new borrowers get new connections.
+     */
+    public void evictAll() {
+        synchronized (lock) {
+            evictBefore = clock.nanoTime();
+        }
+        evictIdle();
+    }
+
+    /** @return a consistent snapshot of the pool's figures */
+    public PoolStatistics statistics() {
+        synchronized (lock) {
+            return statisticsLocked();
+        }
+    }
+
+    private PoolStatistics statisticsLocked() {
+        return new PoolStatistics(name, maxSize, total, active, idle, waiters.size(), created,
+                closedBy[CloseReason.EXPIRED.ordinal()], closedBy[CloseReason.IDLE.ordinal()],
+                closedBy[CloseReason.BROKEN.ordinal()], closedBy[CloseReason.EVICTED.ordinal()],
+                closedBy[CloseReason.SHUTDOWN.ordinal()], connectFailures, borrows, timeouts, leaks,
+                Duration.ofNanos(waitTotalNanos), Duration.ofNanos(waitMaxNanos));
+    }
+
+    /**
+     * Closes the pool: idle connections are closed now, waiters get a {@link PoolClosedException}, connections in
+     * use are closed when they come back. Idempotent.
+     */
+    @Override
+    public void close() {
+        List<PooledConnection> toClose = null;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (Partition p : partitions.values()) {
+                PooledConnection pc;
+                while ((pc = p.idle.pollFirst()) != null) {
+                    idle--;
+                    toClose = closingLocked(this, pc, toClose, CloseReason.SHUTDOWN);
+                }
+            }
+            Waiter w;
+            while ((w = waiters.pollFirst()) != null) {
+                w.grant(Waiter.CLOSED);
+            }
+        }
+        housekeeping.close();
+        closeAll(toClose);
+        LOG.log(Level.INFO, "pgpool {0} closed", name);
+    }
+
+    /** @return whether {@link #close()} was called */
+    public boolean isClosed() {
+        synchronized (lock) {
+            return closed;
+        }
+    }
+
+    @Override
+    public String toString() {
+        PoolStatistics s = statistics();
+        return "PgPool{" + name + ", total=" + s.total() + ", active=" + s.active() + ", idle=" + s.idle()
+                + ", waiting=" + s.waiting() + "}";
+    }
+
+    /**
+     * How often housekeeping runs: a quarter of the shortest enabled limit, so an idle connection is closed at most
+     * 25% after its Cleanup time, kept between 50ms and 5s.
+     */
+    static Duration housekeepingPeriod(PoolSettings s) {
+        long shortest = Long.MAX_VALUE;
+        for (Duration d : new Duration[] {s.cleanup(), s.expires(), s.leakThreshold()}) {
+            if (!d.isZero()) {
+                shortest = Math.min(shortest, d.toMillis());
+            }
+        }
+        long period = shortest == Long.MAX_VALUE ? 5_000 : Math.max(50, Math.min(5_000, shortest / 4));
+        return Duration.ofMillis(period);
+    }
+
+    /** Builds a {@link PgPool}; everything but the settings has a production default. */
+    public static final class Builder {
+        private final PoolSettings settings;
+        private ConnectionFactory factory;
+        private PoolClock clock = PoolClock.SYSTEM;
+        private Scheduler scheduler;
+        private PoolListener listener = new PoolListener() {
+        };
+        private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+
+        private Builder(PoolSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+        }
+
+        /** Opens physical connections with this factory instead of pgjdbc (for tests and benchmarks). */
+        public Builder connectionFactory(ConnectionFactory factory) {
+            this.factory = Objects.requireNonNull(factory);
+            return this;
+        }
+
+        /** Uses this clock instead of the system's. */
+        public Builder clock(PoolClock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /** Runs housekeeping with this scheduler instead of a daemon thread. */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler);
+            return this;
+        }
+
+        /** Sends the pool's events to this listener. */
+        public Builder listener(PoolListener listener) {
+            this.listener = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /**
+         * Draws the expiry jitter from this source of numbers in [0, 1) (for deterministic tests); 0 means no
+         * jitter, values near 1 take {@value #EXPIRY_JITTER_PERCENT}% off a connection's lifetime.
+         */
+        public Builder random(DoubleSupplier random) {
+            this.random = Objects.requireNonNull(random);
+            return this;
+        }
+
+        /** The largest jitter, in percent of Expires. */
+        public static final double EXPIRY_JITTER_PERCENT = EXPIRY_JITTER * 100;
+
+        /** @return the started pool */
+        public PgPool build() {
+            return new PgPool(this);
+        }
+    }
+}
