@@ -47,6 +47,8 @@ public final class PgPool implements AutoCloseable {
     static final double EXPIRY_JITTER = 0.025;
     private static final long FIRST_BACKOFF_NANOS = 5_000_000L;
     private static final long MAX_BACKOFF_NANOS = 250_000_000L;
+    /** "Not set" for time stamps compared with nanoTime (which may be any value, even negative). */
+    private static final long NEVER = Long.MIN_VALUE;
 
     private final PoolSettings settings;
     private final String name;
@@ -76,7 +78,7 @@ public final class PgPool implements AutoCloseable {
     private int active;
     private int idle;
     private boolean closed;
-    private long evictBefore = Long.MIN_VALUE;
+    private long evictBefore = NEVER;
     private long created;
     private final long[] closedBy = new long[CloseReason.values().length];
     private long connectFailures;
@@ -87,7 +89,7 @@ public final class PgPool implements AutoCloseable {
     private long waitMaxNanos;
 
     /** Idle connections returned before this time are validated before they are lent again. */
-    private volatile long suspectBefore = Long.MIN_VALUE;
+    private volatile long suspectBefore = NEVER;
     private volatile Throwable lastConnectFailure;
 
     private PgPool(Builder b) {
@@ -171,6 +173,7 @@ public final class PgPool implements AutoCloseable {
             Object grant;
             Waiter waiter = null;
             List<PooledConnection> toClose = null;
+            int keptSlots = 0;
             synchronized (lock) {
                 if (closed) {
                     throw new PoolClosedException(name);
@@ -183,7 +186,7 @@ public final class PgPool implements AutoCloseable {
                     while ((pc = partition.idle.pollFirst()) != null) {
                         idle--;
                         if (isExpiredLocked(pc, now)) {
-                            toClose = closingLocked(this, pc, toClose, reasonForExpiry(pc));
+                            toClose = closingLocked(pc, toClose, reasonForExpiry(pc));
                             continue;
                         }
                         lendLocked(pc, now, start);
@@ -191,15 +194,18 @@ public final class PgPool implements AutoCloseable {
                         break;
                     }
                     if (grant == null) {
-                        if (total < maxSize) {
+                        if (toClose != null) {
+                            keptSlots = 1; // open ours in the slot of an expired one, once it is closed
+                            grant = Waiter.SLOT;
+                        } else if (total < maxSize) {
                             total++;
                             grant = Waiter.SLOT;
                         } else {
                             PooledConnection victim = leastRecentlyUsedIdleOfOthersLocked(partition);
                             if (victim != null) {
-                                // Reuse the slot of another user's idle connection rather than wait for ever.
-                                total++;
-                                toClose = closingLocked(this, victim, toClose, CloseReason.EVICTED);
+                                // Take the slot of another user's idle connection rather than wait for ever.
+                                toClose = closingLocked(victim, null, CloseReason.EVICTED);
+                                keptSlots = 1;
                                 grant = Waiter.SLOT;
                             }
                         }
@@ -210,7 +216,7 @@ public final class PgPool implements AutoCloseable {
                     waiters.addLast(waiter);
                 }
             }
-            closeAll(toClose);
+            closeAll(toClose, keptSlots);
             if (waiter != null) {
                 grant = await(waiter, start, deadline);
             }
@@ -409,17 +415,22 @@ public final class PgPool implements AutoCloseable {
     }
 
     private boolean isExpiredLocked(PooledConnection pc, long now) {
-        return now - pc.expiresAt >= 0 || pc.createdAt - evictBefore <= 0;
+        return now - pc.expiresAt >= 0 || isEvictedLocked(pc);
+    }
+
+    private boolean isEvictedLocked(PooledConnection pc) {
+        return evictBefore != NEVER && pc.createdAt - evictBefore <= 0;
     }
 
     private CloseReason reasonForExpiry(PooledConnection pc) {
-        return pc.createdAt - evictBefore <= 0 ? CloseReason.EVICTED : CloseReason.EXPIRED;
+        return isEvictedLocked(pc) ? CloseReason.EVICTED : CloseReason.EXPIRED;
     }
 
     /** Checks a connection about to be lent: validated if idle a while or suspect since a fatal error. */
     private boolean isUsable(PooledConnection pc) {
         long now = clock.nanoTime();
-        boolean suspect = pc.lastUsed - suspectBefore <= 0 && suspectBefore != Long.MIN_VALUE;
+        long suspectSince = suspectBefore;
+        boolean suspect = suspectSince != NEVER && pc.lastUsed - suspectSince <= 0;
         if (!suspect && now - pc.lastUsed < validateIdleNanos) {
             return true;
         }
@@ -475,17 +486,16 @@ public final class PgPool implements AutoCloseable {
             } else if (isExpiredLocked(pc, now)) {
                 closeReason = reasonForExpiry(pc);
             } else if (!waiters.isEmpty()) {
-                Waiter head = waiters.pollFirst();
+                Waiter head = waiters.peekFirst();
                 if (head.credentials.equals(pc.credentials())) {
+                    waiters.pollFirst();
                     pc.lastUsed = now;
                     lendLocked(pc, now, head.start);
                     handedTo = head;
                     head.grant(pc);
                 } else {
-                    // The longest waiter needs other credentials: this slot is theirs.
+                    // The longest waiter needs other credentials: close this one, and the freed slot goes to them.
                     closeReason = CloseReason.EVICTED;
-                    forgetLocked(pc, closeReason);
-                    head.grant(Waiter.SLOT);
                 }
             } else {
                 pc.state = PooledConnection.State.IDLE;
@@ -494,14 +504,12 @@ public final class PgPool implements AutoCloseable {
                 pc.partition.idle.addFirst(pc);
                 idle++;
             }
-            if (closeReason != null && pc.state != PooledConnection.State.CLOSED) {
+            if (closeReason != null) {
                 forgetLocked(pc, closeReason);
-                total--;
-                handOffSlotLocked();
             }
         }
         if (closeReason != null) {
-            closePhysical(pc, closeReason);
+            closeAndFreeSlot(pc);
         } else if (handedTo != null) {
             listener.borrowed(name, Duration.ofNanos(pc.borrowedAt - handedTo.start));
         }
@@ -513,10 +521,17 @@ public final class PgPool implements AutoCloseable {
             active--;
             borrows--;
             forgetLocked(pc, reason);
+        }
+        closeAndFreeSlot(pc);
+    }
+
+    /** Closes a connection already taken off the books, then frees its slot: MaxSize holds even while closing. */
+    private void closeAndFreeSlot(PooledConnection pc) {
+        closePhysical(pc, pc.closeReason);
+        synchronized (lock) {
             total--;
             handOffSlotLocked();
         }
-        closePhysical(pc, reason);
     }
 
     /** A slot just came free (total was decremented): give it to the longest waiter, if any. */
@@ -527,11 +542,13 @@ public final class PgPool implements AutoCloseable {
         }
     }
 
-    /** Takes a connection out of the pool's books and frees its slot; the caller closes it after the lock. */
-    private static List<PooledConnection> closingLocked(PgPool pool, PooledConnection pc,
-            List<PooledConnection> list, CloseReason reason) {
-        pool.forgetLocked(pc, reason);
-        pool.total--;
+    /**
+     * Takes a connection out of the pool's books for closing after the lock is released. Its slot stays counted in
+     * {@code total} until it is physically closed ({@link #closeAll}).
+     */
+    private List<PooledConnection> closingLocked(PooledConnection pc, List<PooledConnection> list,
+            CloseReason reason) {
+        forgetLocked(pc, reason);
         List<PooledConnection> result = list == null ? new ArrayList<>(2) : list;
         result.add(pc);
         return result;
@@ -553,12 +570,25 @@ public final class PgPool implements AutoCloseable {
         closedBy[reason.ordinal()]++;
     }
 
-    private void closeAll(List<PooledConnection> list) {
+    /**
+     * Closes connections taken off the books, then frees their slots for waiters, except {@code keptSlots} that the
+     * caller goes on to open a connection in.
+     */
+    private void closeAll(List<PooledConnection> list, int keptSlots) {
         if (list == null) {
             return;
         }
         for (PooledConnection pc : list) {
             closePhysical(pc, pc.closeReason); // written under the lock by this thread
+        }
+        int freed = list.size() - keptSlots;
+        if (freed > 0) {
+            synchronized (lock) {
+                total -= freed;
+                for (int i = 0; i < freed; i++) {
+                    handOffSlotLocked();
+                }
+            }
         }
     }
 
@@ -601,13 +631,8 @@ public final class PgPool implements AutoCloseable {
                     if (reason != null) {
                         it.remove();
                         idle--;
-                        toClose = closingLocked(this, pc, toClose, reason);
+                        toClose = closingLocked(pc, toClose, reason);
                     }
-                }
-            }
-            if (toClose != null) {
-                for (int i = 0; i < toClose.size(); i++) {
-                    handOffSlotLocked();
                 }
             }
             if (leakNanos > 0) {
@@ -625,7 +650,7 @@ public final class PgPool implements AutoCloseable {
                 partitions.values().removeIf(p -> p != defaultPartition && p.idle.isEmpty() && !inUseBy(p));
             }
         }
-        closeAll(toClose);
+        closeAll(toClose, 0);
         if (leaked != null) {
             for (PooledConnection pc : leaked) {
                 Duration held = Duration.ofNanos(now - pc.borrowedAt);
@@ -654,12 +679,11 @@ public final class PgPool implements AutoCloseable {
                 PooledConnection pc;
                 while ((pc = p.idle.pollFirst()) != null) {
                     idle--;
-                    toClose = closingLocked(this, pc, toClose, CloseReason.EVICTED);
-                    handOffSlotLocked();
+                    toClose = closingLocked(pc, toClose, CloseReason.EVICTED);
                 }
             }
         }
-        closeAll(toClose);
+        closeAll(toClose, 0);
     }
 
     /**
@@ -704,7 +728,7 @@ public final class PgPool implements AutoCloseable {
                 PooledConnection pc;
                 while ((pc = p.idle.pollFirst()) != null) {
                     idle--;
-                    toClose = closingLocked(this, pc, toClose, CloseReason.SHUTDOWN);
+                    toClose = closingLocked(pc, toClose, CloseReason.SHUTDOWN);
                 }
             }
             Waiter w;
@@ -713,7 +737,7 @@ public final class PgPool implements AutoCloseable {
             }
         }
         housekeeping.close();
-        closeAll(toClose);
+        closeAll(toClose, 0);
         LOG.log(Level.INFO, "pgpool {0} closed", name);
     }
 

@@ -1,0 +1,104 @@
+package io.github.pgpool.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.pgpool.api.Credentials;
+import io.github.pgpool.api.PoolSettings;
+import io.github.pgpool.api.PoolStatistics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Many threads borrowing and returning with random hold times, two credentials, housekeeping running alongside: the
+ * MaxSize invariant is checked at every open and by a sampler throughout, and the books balance at the end.
+ */
+class PgPoolStressTest {
+    private static final int MAX_SIZE = 4;
+    private static final int THREADS = 16;
+    private static final int ROUNDS = 1_500;
+
+    @Test
+    @Timeout(60)
+    void maxSizeHoldsUnderAnyInterleavingAndTheCountersBalance() throws Exception {
+        AtomicInteger open = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        StubFactory stubs = new StubFactory();
+        ConnectionFactory counting = credentials -> {
+            int now = open.incrementAndGet();
+            peak.accumulateAndGet(now, Math::max);
+            java.sql.Connection c = stubs.open(credentials);
+            return (java.sql.Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {java.sql.Connection.class}, (p, m, args) -> {
+                        if (m.getName().equals("close") && !stubs.stubOfProxy(c).closed) {
+                            open.decrementAndGet();
+                        }
+                        return m.invoke(c, args);
+                    });
+        };
+        PoolSettings settings = PoolSettings.builder().databaseName("stress").poolName("stress").maxSize(MAX_SIZE)
+                .maxWait(Duration.ofSeconds(30)).expires(Duration.ofMillis(200)).cleanup(Duration.ofMillis(50))
+                .validateIdle(Duration.ofMillis(5)).build();
+        PgPool pool = PgPool.builder(settings).connectionFactory(counting).build();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicInteger sampledMax = new AtomicInteger();
+        Credentials[] who = {settings.defaultCredentials(), Credentials.of("other", "")};
+
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            Thread w = new Thread(() -> {
+                ThreadLocalRandom r = ThreadLocalRandom.current();
+                try {
+                    for (int i = 0; i < ROUNDS; i++) {
+                        PooledConnection c = pool.borrow(who[r.nextInt(10) == 0 ? 1 : 0]);
+                        if (r.nextInt(4) == 0) {
+                            LockSupport.parkNanos(r.nextLong(200_000));
+                        }
+                        if (r.nextInt(50) == 0) {
+                            c.markBroken();
+                        }
+                        c.release();
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "stress-" + t);
+            workers.add(w);
+            w.start();
+        }
+        Thread sampler = new Thread(() -> {
+            while (workers.stream().anyMatch(Thread::isAlive)) {
+                PoolStatistics s = pool.statistics();
+                sampledMax.accumulateAndGet(Math.max(s.total(), open.get()), Math::max);
+                if (s.active() + s.idle() > s.total() || s.total() > MAX_SIZE) {
+                    failure.compareAndSet(null, new AssertionError("inconsistent: " + s));
+                }
+                Thread.yield();
+            }
+        }, "sampler");
+        sampler.start();
+        for (Thread w : workers) {
+            w.join();
+        }
+        sampler.join();
+
+        assertThat(failure.get()).isNull();
+        assertThat(peak.get()).as("physical connections open at once").isLessThanOrEqualTo(MAX_SIZE);
+        assertThat(sampledMax.get()).isLessThanOrEqualTo(MAX_SIZE);
+        PoolStatistics s = pool.statistics();
+        assertThat(s.active()).isZero();
+        assertThat(s.waiting()).isZero();
+        assertThat(s.timeouts()).isZero();
+        assertThat(s.borrows()).isEqualTo((long) THREADS * ROUNDS);
+        assertThat(s.created() - s.closed()).isEqualTo(s.total()).isEqualTo(open.get());
+        assertThat(s.closedBroken()).isPositive();
+        pool.close();
+        assertThat(open.get()).isZero();
+    }
+}
