@@ -372,9 +372,11 @@ public final class PgPool implements AutoCloseable {
     private PooledConnection register(Connection c, Credentials credentials, long start) throws SQLException {
         int isolation;
         int holdability;
+        String discardStatement;
         try {
             isolation = c.getTransactionIsolation();
             holdability = c.getHoldability();
+            discardStatement = SessionReset.discardStatement(c);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(c);
             throw e;
@@ -384,7 +386,7 @@ public final class PgPool implements AutoCloseable {
         boolean wasClosed;
         synchronized (lock) {
             pc = new PooledConnection(this, c, credentials, partitionLocked(credentials), now, expiryFor(now),
-                    isolation, holdability);
+                    isolation, holdability, discardStatement);
             wasClosed = closed;
             if (wasClosed) {
                 total--;

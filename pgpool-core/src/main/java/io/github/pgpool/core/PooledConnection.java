@@ -36,6 +36,8 @@ public final class PooledConnection {
     final long expiresAt;
     final int defaultIsolation;
     final int defaultHoldability;
+    /** {@code DISCARD ALL} plus what restores the connection's login settings; see {@link SessionReset}. */
+    final String discardStatement;
 
     // Guarded by the pool's lock.
     State state = State.IN_USE;
@@ -53,7 +55,8 @@ public final class PooledConnection {
     private PGXAConnection xaConnection;
 
     PooledConnection(PgPool pool, Connection connection, Credentials credentials, Partition partition,
-            long createdAt, long expiresAt, int defaultIsolation, int defaultHoldability) {
+            long createdAt, long expiresAt, int defaultIsolation, int defaultHoldability,
+            String discardStatement) {
         this.pool = pool;
         this.connection = connection;
         this.credentials = credentials;
@@ -62,6 +65,7 @@ public final class PooledConnection {
         this.expiresAt = expiresAt;
         this.defaultIsolation = defaultIsolation;
         this.defaultHoldability = defaultHoldability;
+        this.discardStatement = discardStatement;
         this.lastUsed = createdAt;
     }
 
