@@ -1,0 +1,122 @@
+package io.github.pgpool.jca;
+
+import io.github.pgpool.core.ConnectionHandle;
+import io.github.pgpool.core.PooledConnection;
+import jakarta.resource.spi.ConnectionEvent;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * The {@link Connection} an application gets from {@link PgPoolDataSource}: a handle on a
+ * {@link PgPoolManagedConnection}, which leases the PostgreSQL connection on the handle's first call.
+ *
+ * <p>While a transaction manager controls the transaction (an XA branch, or a container local transaction) the
+ * handle refuses commit, rollback, setAutoCommit(true) and savepoints. Outside one, when the application demarcates
+ * a local transaction itself, the managed connection's listeners are told: LOCAL_TRANSACTION_STARTED when autocommit
+ * is switched off, COMMITTED on commit (or on switching autocommit back on), ROLLEDBACK on rollback.
+ *
+ * <p>Closing the handle closes its statements and tells every listener (CONNECTION_CLOSED); after that, and after the
+ * server cleaned up or destroyed the managed connection, every call fails with SQLState 08003.
+ */
+public final class PgPoolConnection extends ConnectionHandle implements Connection {
+    /** Changes only when the server re-associates the handle; read on every call. */
+    private volatile PgPoolManagedConnection managedConnection;
+
+    PgPoolConnection(PgPoolManagedConnection managedConnection) {
+        this.managedConnection = managedConnection;
+    }
+
+    PgPoolManagedConnection managedConnection() {
+        return managedConnection;
+    }
+
+    void moveTo(PgPoolManagedConnection target) {
+        this.managedConnection = target;
+    }
+
+    /** Leases now, so that a pool timeout surfaces in {@code getConnection()}. */
+    void leaseNow() throws SQLException {
+        lease();
+    }
+
+    /** The server cleaned up or destroyed the managed connection: this handle is dead from now on. */
+    void invalidateByContainer() {
+        closeStatements();
+        invalidate();
+    }
+
+    @Override
+    protected PooledConnection lease() throws SQLException {
+        checkOpen();
+        return managedConnection.leaseForHandle();
+    }
+
+    @Override
+    protected void closed() {
+        managedConnection.handleClosed(this);
+    }
+
+    @Override
+    protected void beforeTransactionControl(String operation) throws SQLException {
+        if (managedConnection.inManagedTransaction()) {
+            throw refused(operation);
+        }
+    }
+
+    @Override
+    protected void fatalError(SQLException e) {
+        managedConnection.handleFailed(this, e);
+    }
+
+    /**
+     * Inside a managed transaction, switching autocommit off is a no-op (the transaction manager already did) and
+     * switching it on is refused; outside one, a change is reported to the listeners as a local transaction event.
+     */
+    @Override
+    public void setAutoCommit(boolean autoCommit) throws SQLException {
+        PooledConnection lease = lease();
+        PgPoolManagedConnection mc = managedConnection;
+        if (mc.inManagedTransaction()) {
+            if (autoCommit) {
+                throw refused("setAutoCommit(true)");
+            }
+            return;
+        }
+        boolean was;
+        try {
+            was = lease.connection().getAutoCommit();
+            lease.connection().setAutoCommit(autoCommit);
+        } catch (SQLException e) {
+            throw noteError(lease, e);
+        }
+        if (was != autoCommit) {
+            // Switching autocommit on commits the open transaction (JDBC rule).
+            mc.applicationTransactionEvent(this, autoCommit ? ConnectionEvent.LOCAL_TRANSACTION_COMMITTED
+                    : ConnectionEvent.LOCAL_TRANSACTION_STARTED);
+        }
+    }
+
+    @Override
+    public void commit() throws SQLException {
+        super.commit();
+        managedConnection.applicationTransactionEvent(this, ConnectionEvent.LOCAL_TRANSACTION_COMMITTED);
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+        super.rollback();
+        managedConnection.applicationTransactionEvent(this, ConnectionEvent.LOCAL_TRANSACTION_ROLLEDBACK);
+    }
+
+    private static SQLException refused(String operation) {
+        // 25000: invalid transaction state.
+        return new SQLException("pgpool: " + operation + " is not allowed while the connection takes part in a "
+                + "transaction managed by the application server; the transaction manager commits or rolls back",
+                "25000");
+    }
+
+    @Override
+    public String toString() {
+        return "PgPoolConnection{" + (isClosed() ? "closed" : managedConnection.toString()) + "}";
+    }
+}

@@ -1,0 +1,354 @@
+package io.github.pgpool.jca;
+
+import io.github.pgpool.api.Credentials;
+import io.github.pgpool.core.PooledConnection;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ConnectionEvent;
+import jakarta.resource.spi.ConnectionEventListener;
+import jakarta.resource.spi.ConnectionRequestInfo;
+import jakarta.resource.spi.IllegalStateException;
+import jakarta.resource.spi.LocalTransaction;
+import jakarta.resource.spi.ManagedConnection;
+import jakarta.resource.spi.ManagedConnectionMetaData;
+import jakarta.resource.spi.SecurityException;
+import java.io.PrintWriter;
+import java.lang.System.Logger.Level;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import javax.security.auth.Subject;
+import javax.transaction.xa.XAResource;
+
+/**
+ * A managed connection that holds no PostgreSQL connection of its own: it leases a {@link PooledConnection} from its
+ * factory's pool when first needed (a JDBC call on a handle, XA start, local begin) and gives it back as soon as no
+ * handle is open and no transaction is pending, at the latest in {@link #cleanup()} or {@link #destroy()}. So the
+ * application server may keep as many managed connections as it likes; pgpool's MaxSize bounds the real ones.
+ *
+ * <p>Thread-safety: state changes happen under this object's monitor (the transaction manager and the application
+ * may call from different threads); a handle reads the current lease without locking.
+ */
+public final class PgPoolManagedConnection implements ManagedConnection {
+    private static final System.Logger LOG = System.getLogger(PgPoolManagedConnection.class.getName());
+    private static final ConnectionEventListener[] NO_LISTENERS = {};
+
+    private final PgPoolManagedConnectionFactory factory;
+    private final Credentials credentials;
+
+    /** The leased connection, or null. Written under the monitor; read by handles without it. */
+    private volatile PooledConnection lease;
+    /** Copy-on-write, so that an event goes to a snapshot even if a listener removes itself meanwhile. */
+    private volatile ConnectionEventListener[] listeners = NO_LISTENERS;
+    // Guarded by this.
+    private final ArrayList<PgPoolConnection> handles = new ArrayList<>();
+    private PgPoolXAResource xaResource;
+    private PgPoolLocalTransaction localTransaction;
+    private boolean destroyed;
+    private PrintWriter logWriter;
+
+    PgPoolManagedConnection(PgPoolManagedConnectionFactory factory, Credentials credentials) {
+        this.factory = factory;
+        this.credentials = credentials;
+    }
+
+    PgPoolManagedConnectionFactory factory() {
+        return factory;
+    }
+
+    Credentials credentials() {
+        return credentials;
+    }
+
+    // ---- Handles -----------------------------------------------------------------------------------------------
+
+    /**
+     * Creates a handle. It leases nothing yet. Only requests with this managed connection's credentials are served:
+     * pgpool does not re-authenticate.
+     */
+    @Override
+    public Object getConnection(Subject subject, ConnectionRequestInfo info) throws ResourceException {
+        if ((subject != null || info != null) && !factory.credentials(subject, info).equals(credentials)) {
+            throw new SecurityException("pgpool does not re-authenticate: this managed connection belongs to user '"
+                    + credentials.user() + "'");
+        }
+        PgPoolConnection handle = new PgPoolConnection(this);
+        synchronized (this) {
+            if (destroyed) {
+                throw new IllegalStateException("pgpool: this managed connection was destroyed");
+            }
+            handles.add(handle);
+        }
+        return handle;
+    }
+
+    /** Moves a handle from the managed connection it belongs to now onto this one. */
+    @Override
+    public void associateConnection(Object connection) throws ResourceException {
+        if (!(connection instanceof PgPoolConnection)) {
+            throw new ResourceException("pgpool: cannot associate " + (connection == null ? "null"
+                    : connection.getClass().getName()) + "; expected a PgPoolConnection");
+        }
+        PgPoolConnection handle = (PgPoolConnection) connection;
+        PgPoolManagedConnection previous = handle.managedConnection();
+        if (previous == this) {
+            return;
+        }
+        if (!previous.credentials.equals(credentials)) {
+            throw new SecurityException("pgpool: cannot move a handle of user '" + previous.credentials.user()
+                    + "' to a managed connection of user '" + credentials.user() + "'");
+        }
+        previous.detach(handle);
+        synchronized (this) {
+            if (destroyed) {
+                throw new IllegalStateException("pgpool: this managed connection was destroyed");
+            }
+            handle.moveTo(this);
+            handles.add(handle);
+        }
+    }
+
+    private void detach(PgPoolConnection handle) {
+        synchronized (this) {
+            handles.remove(handle);
+            releaseIfUnused();
+        }
+    }
+
+    /** Called by a handle the application closed: tells every listener, then gives the lease back if unused. */
+    void handleClosed(PgPoolConnection handle) {
+        synchronized (this) {
+            handles.remove(handle);
+        }
+        fire(ConnectionEvent.CONNECTION_CLOSED, handle, null);
+        synchronized (this) {
+            releaseIfUnused();
+        }
+    }
+
+    /** Called by a handle whose call failed with a fatal SQLState; the server then destroys this connection. */
+    void handleFailed(PgPoolConnection handle, SQLException error) {
+        fire(ConnectionEvent.CONNECTION_ERROR_OCCURRED, handle, error);
+    }
+
+    /** Fires a local transaction event for a transaction the application demarcated through a handle. */
+    void applicationTransactionEvent(PgPoolConnection handle, int eventId) {
+        fire(eventId, handle, null);
+    }
+
+    // ---- Leases ------------------------------------------------------------------------------------------------
+
+    /** @return the leased connection, leasing one first if needed; the fast path takes no lock */
+    PooledConnection leaseForHandle() throws SQLException {
+        PooledConnection l = lease;
+        return l != null ? l : leaseSlow();
+    }
+
+    /** @return the leased connection, leasing one first if needed (caller may hold the monitor) */
+    synchronized PooledConnection leaseSlow() throws SQLException {
+        if (lease == null) {
+            if (destroyed) {
+                throw new SQLNonTransientConnectionException("pgpool: the managed connection was destroyed", "08003");
+            }
+            lease = factory.borrow(credentials);
+        }
+        return lease;
+    }
+
+    /** @return the current lease without leasing, or null */
+    PooledConnection currentLease() {
+        return lease;
+    }
+
+    /** Borrows an extra connection for one recovery call; the caller releases it. */
+    PooledConnection borrowSpare() throws SQLException {
+        return factory.borrow(credentials);
+    }
+
+    /** A transaction (XA branch or container local transaction) ended: give the lease back if no handle is open. */
+    synchronized void transactionCompleted() {
+        releaseIfUnused();
+    }
+
+    /** Caller holds the monitor. */
+    private void releaseIfUnused() {
+        if (handles.isEmpty() && !transactionPending()) {
+            releaseLease();
+        }
+    }
+
+    /** Caller holds the monitor. */
+    boolean transactionPending() {
+        return (xaResource != null && xaResource.pending())
+                || (localTransaction != null && localTransaction.active());
+    }
+
+    /**
+     * @return whether a transaction manager controls the current transaction (an XA branch or a container local
+     *     transaction), so the application must not commit, roll back or switch autocommit on
+     */
+    synchronized boolean inManagedTransaction() {
+        return transactionPending();
+    }
+
+    /** Caller holds the monitor. Gives the lease back clean: an unfinished branch or local transaction is undone. */
+    private void releaseLease() {
+        PooledConnection l = lease;
+        if (l == null) {
+            return;
+        }
+        lease = null;
+        if (xaResource != null) {
+            xaResource.abandon(l);
+        }
+        if (localTransaction != null) {
+            localTransaction.abandon();
+        }
+        try {
+            l.release(); // rolls back and cleans the session
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "pgpool: giving a connection back failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** @return whether the leased connection failed fatally (the server should destroy this managed connection) */
+    boolean isBroken() {
+        PooledConnection l = lease;
+        return l != null && l.isBroken();
+    }
+
+    // ---- Life cycle --------------------------------------------------------------------------------------------
+
+    /**
+     * Invalidates every open handle and gives the lease back unless a transaction is still pending (it is then
+     * given back when the transaction completes). Idempotent.
+     */
+    @Override
+    public synchronized void cleanup() {
+        invalidateHandles();
+        if (!destroyed && !transactionPending()) {
+            releaseLease();
+        }
+    }
+
+    /** Invalidates every handle and gives the lease back; an unfinished branch is rolled back first. */
+    @Override
+    public synchronized void destroy() {
+        if (destroyed) {
+            return;
+        }
+        destroyed = true;
+        invalidateHandles();
+        releaseLease();
+    }
+
+    /** Caller holds the monitor. */
+    private void invalidateHandles() {
+        for (PgPoolConnection h : handles) {
+            h.invalidateByContainer();
+        }
+        handles.clear();
+    }
+
+    // ---- Events ------------------------------------------------------------------------------------------------
+
+    @Override
+    public synchronized void addConnectionEventListener(ConnectionEventListener listener) {
+        if (listener == null) {
+            throw new IllegalArgumentException("listener must not be null");
+        }
+        ConnectionEventListener[] old = listeners;
+        ConnectionEventListener[] grown = Arrays.copyOf(old, old.length + 1);
+        grown[old.length] = listener;
+        listeners = grown;
+    }
+
+    @Override
+    public synchronized void removeConnectionEventListener(ConnectionEventListener listener) {
+        ConnectionEventListener[] old = listeners;
+        for (int i = 0; i < old.length; i++) {
+            if (old[i] == listener) {
+                ConnectionEventListener[] shrunk = new ConnectionEventListener[old.length - 1];
+                System.arraycopy(old, 0, shrunk, 0, i);
+                System.arraycopy(old, i + 1, shrunk, i, old.length - i - 1);
+                listeners = shrunk;
+                return;
+            }
+        }
+    }
+
+    /** Sends an event to every listener registered now; one listener's failure does not keep it from the others. */
+    private void fire(int id, PgPoolConnection handle, Exception error) {
+        ConnectionEventListener[] snapshot = listeners;
+        if (snapshot.length == 0) {
+            return;
+        }
+        ConnectionEvent event = error == null ? new ConnectionEvent(this, id) : new ConnectionEvent(this, id, error);
+        event.setConnectionHandle(handle);
+        for (ConnectionEventListener listener : snapshot) {
+            try {
+                switch (id) {
+                    case ConnectionEvent.CONNECTION_CLOSED:
+                        listener.connectionClosed(event);
+                        break;
+                    case ConnectionEvent.CONNECTION_ERROR_OCCURRED:
+                        listener.connectionErrorOccurred(event);
+                        break;
+                    case ConnectionEvent.LOCAL_TRANSACTION_STARTED:
+                        listener.localTransactionStarted(event);
+                        break;
+                    case ConnectionEvent.LOCAL_TRANSACTION_COMMITTED:
+                        listener.localTransactionCommitted(event);
+                        break;
+                    case ConnectionEvent.LOCAL_TRANSACTION_ROLLEDBACK:
+                        listener.localTransactionRolledback(event);
+                        break;
+                    default:
+                        throw new AssertionError(id);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "pgpool: a connection event listener failed: " + e, e);
+            }
+        }
+    }
+
+    // ---- Transactions and metadata -----------------------------------------------------------------------------
+
+    /** @return the XA resource of this managed connection: one stable facade over whatever connection is leased */
+    @Override
+    public synchronized XAResource getXAResource() {
+        if (xaResource == null) {
+            xaResource = new PgPoolXAResource(this);
+        }
+        return xaResource;
+    }
+
+    /** @return the local transaction the server drives when the pool is configured for LocalTransaction */
+    @Override
+    public synchronized LocalTransaction getLocalTransaction() {
+        if (localTransaction == null) {
+            localTransaction = new PgPoolLocalTransaction(this);
+        }
+        return localTransaction;
+    }
+
+    @Override
+    public ManagedConnectionMetaData getMetaData() {
+        return new PgPoolManagedConnectionMetaData(credentials.user(), lease);
+    }
+
+    @Override
+    public synchronized void setLogWriter(PrintWriter out) {
+        this.logWriter = out;
+    }
+
+    @Override
+    public synchronized PrintWriter getLogWriter() {
+        return logWriter;
+    }
+
+    @Override
+    public String toString() {
+        return "PgPoolManagedConnection{user=" + credentials.user() + ", leased=" + (lease != null) + "}";
+    }
+}

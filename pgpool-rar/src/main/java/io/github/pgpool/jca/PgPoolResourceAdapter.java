@@ -1,0 +1,64 @@
+package io.github.pgpool.jca;
+
+import jakarta.resource.NotSupportedException;
+import jakarta.resource.spi.ActivationSpec;
+import jakarta.resource.spi.BootstrapContext;
+import jakarta.resource.spi.ResourceAdapter;
+import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import java.lang.System.Logger.Level;
+import javax.transaction.xa.XAResource;
+
+/**
+ * The pgpool resource adapter: outbound only. It owns the pools of its managed connection factories (shared by
+ * configuration, see {@link PoolRegistry}) and closes every one of them when the server stops it, for example on
+ * undeployment.
+ */
+public class PgPoolResourceAdapter implements ResourceAdapter {
+    private static final System.Logger LOG = System.getLogger(PgPoolResourceAdapter.class.getName());
+
+    private final PoolRegistry registry = new PoolRegistry();
+
+    /** Creates the adapter; the server calls {@link #start} before any factory is used. */
+    public PgPoolResourceAdapter() {
+        // A JavaBean: the server instantiates it.
+    }
+
+    @Override
+    public void start(BootstrapContext context) {
+        LOG.log(Level.DEBUG, "pgpool resource adapter started");
+    }
+
+    /** Closes every pool this adapter's factories created; connections in use are closed when they come back. */
+    @Override
+    public void stop() {
+        int pools = registry.size();
+        registry.close();
+        LOG.log(Level.INFO, "pgpool resource adapter stopped; closed {0} pool(s)", pools);
+    }
+
+    PoolRegistry registry() {
+        return registry;
+    }
+
+    /** pgpool has no inbound side. */
+    @Override
+    public void endpointActivation(MessageEndpointFactory factory, ActivationSpec spec) throws NotSupportedException {
+        throw new NotSupportedException("pgpool is an outbound-only resource adapter");
+    }
+
+    @Override
+    public void endpointDeactivation(MessageEndpointFactory factory, ActivationSpec spec) {
+        // Nothing was activated.
+    }
+
+    /** No inbound XA resources: the server recovers outbound branches through the factories' managed connections. */
+    @Override
+    public XAResource[] getXAResources(ActivationSpec[] specs) {
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return "PgPoolResourceAdapter{pools=" + registry.size() + "}";
+    }
+}
