@@ -18,4 +18,13 @@ public interface ConnectionFactory {
      * @throws SQLException if the database cannot be reached or refuses the login
      */
     Connection open(Credentials credentials) throws SQLException;
+
+    /**
+     * Opens one physical connection, giving up after {@code timeout}. The pool passes what is left of the
+     * borrower's MaxWait (capped by ConnectTimeout), so that a database that accepts TCP but never answers cannot hold
+     * a borrower beyond MaxWait. The default ignores the timeout, for factories that never block.
+     */
+    default Connection open(Credentials credentials, java.time.Duration timeout) throws SQLException {
+        return open(credentials);
+    }
 }

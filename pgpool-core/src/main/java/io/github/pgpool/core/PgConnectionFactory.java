@@ -6,6 +6,8 @@ import io.github.pgpool.api.PoolSetting;
 import io.github.pgpool.api.PoolSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.postgresql.Driver;
@@ -19,6 +21,7 @@ public final class PgConnectionFactory implements ConnectionFactory {
     private final Driver driver = new Driver();
     private final String url;
     private final Properties base;
+    private final Duration connectTimeout;
 
     /**
      * @param settings the connection target and driver properties
@@ -38,16 +41,26 @@ public final class PgConnectionFactory implements ConnectionFactory {
         for (Map.Entry<String, String> e : settings.driverProperties().entrySet()) {
             p.setProperty(e.getKey(), e.getValue());
         }
-        String seconds = Long.toString(Math.max(1, ceilSeconds(settings.connectTimeout().toMillis())));
-        PGProperty.CONNECT_TIMEOUT.set(p, seconds);
-        PGProperty.LOGIN_TIMEOUT.set(p, seconds);
+        this.connectTimeout = settings.connectTimeout();
         this.base = p;
     }
 
     @Override
     public Connection open(Credentials credentials) throws SQLException {
+        return open(credentials, connectTimeout);
+    }
+
+    /**
+     * Opens a connection within {@code timeout} (at most ConnectTimeout): pgjdbc's login timeout bounds the whole
+     * login to the millisecond, its connect timeout (whole seconds) bounds the TCP connect.
+     */
+    @Override
+    public Connection open(Credentials credentials, Duration timeout) throws SQLException {
+        long millis = Math.max(1, Math.min(timeout.toMillis(), connectTimeout.toMillis()));
         Properties p = new Properties();
         p.putAll(base);
+        PGProperty.LOGIN_TIMEOUT.set(p, String.format(Locale.ROOT, "%.3f", millis / 1000.0));
+        PGProperty.CONNECT_TIMEOUT.set(p, Long.toString(Math.max(1, ceilSeconds(millis))));
         if (!credentials.user().isEmpty()) {
             PGProperty.USER.set(p, credentials.user());
         }

@@ -47,6 +47,8 @@ public final class PgPool implements AutoCloseable {
     static final double EXPIRY_JITTER = 0.025;
     private static final long FIRST_BACKOFF_NANOS = 5_000_000L;
     private static final long MAX_BACKOFF_NANOS = 250_000_000L;
+    /** The shortest time given to a connect or a validity check, so a healthy one is not cut off. */
+    private static final long MIN_CHECK_NANOS = 50_000_000L;
     /** "Not set" for time stamps compared with nanoTime (which may be any value, even negative). */
     private static final long NEVER = Long.MIN_VALUE;
 
@@ -65,7 +67,7 @@ public final class PgPool implements AutoCloseable {
     private final long expiresNanos;
     private final long cleanupNanos;
     private final long validateIdleNanos;
-    private final int validationTimeoutSeconds;
+    private final long validationTimeoutNanos;
     private final long leakNanos;
 
     private final Object lock = new Object();
@@ -99,7 +101,7 @@ public final class PgPool implements AutoCloseable {
         this.clock = b.clock;
         this.listener = b.listener;
         this.random = b.random;
-        this.sessionReset = new SessionReset(settings.alwaysResetSession());
+        this.sessionReset = new SessionReset(settings.alwaysResetSession(), settings.validationTimeout());
         this.defaultCredentials = settings.defaultCredentials();
         this.defaultPartition = new Partition(defaultCredentials);
         partitions.put(defaultCredentials, defaultPartition);
@@ -108,7 +110,7 @@ public final class PgPool implements AutoCloseable {
         this.expiresNanos = settings.expires().toNanos();
         this.cleanupNanos = settings.cleanup().toNanos();
         this.validateIdleNanos = settings.validateIdle().toNanos();
-        this.validationTimeoutSeconds = (int) Math.max(1, (settings.validationTimeout().toMillis() + 999) / 1000);
+        this.validationTimeoutNanos = settings.validationTimeout().toNanos();
         this.leakNanos = settings.leakThreshold().toNanos();
         Scheduler scheduler = b.scheduler != null ? b.scheduler : Scheduler.daemonThread("pgpool-housekeeper " + name);
         this.housekeeping = scheduler.scheduleRepeatedly(this::housekeep, housekeepingPeriod(settings));
@@ -224,7 +226,7 @@ public final class PgPool implements AutoCloseable {
                 return open(credentials, start, deadline);
             }
             PooledConnection pc = (PooledConnection) grant;
-            if (isUsable(pc)) {
+            if (isUsable(pc, deadline)) {
                 listener.borrowed(name, Duration.ofNanos(clock.nanoTime() - start));
                 return pc;
             }
@@ -321,7 +323,8 @@ public final class PgPool implements AutoCloseable {
         for (;;) {
             SQLException failure;
             try {
-                Connection c = factory.open(credentials);
+                long left = deadline - clock.nanoTime();
+                Connection c = factory.open(credentials, Duration.ofNanos(Math.max(MIN_CHECK_NANOS, left)));
                 return register(c, credentials, start);
             } catch (SQLException e) {
                 failure = e;
@@ -428,16 +431,20 @@ public final class PgPool implements AutoCloseable {
         return isEvictedLocked(pc) ? CloseReason.EVICTED : CloseReason.EXPIRED;
     }
 
-    /** Checks a connection about to be lent: validated if idle a while or suspect since a fatal error. */
-    private boolean isUsable(PooledConnection pc) {
+    /**
+     * Checks a connection about to be lent: validated if idle a while or suspect since a fatal error, within
+     * ValidationTimeout and what is left of the borrower's MaxWait (but at least 50 ms).
+     */
+    private boolean isUsable(PooledConnection pc, long deadline) {
         long now = clock.nanoTime();
         long suspectSince = suspectBefore;
         boolean suspect = suspectSince != NEVER && pc.lastUsed - suspectSince <= 0;
         if (!suspect && now - pc.lastUsed < validateIdleNanos) {
             return true;
         }
+        long timeout = Math.max(MIN_CHECK_NANOS, Math.min(validationTimeoutNanos, deadline - now));
         try {
-            if (pc.connection().isValid(validationTimeoutSeconds)) {
+            if (Validation.isValid(pc.connection(), Duration.ofNanos(timeout))) {
                 return true;
             }
         } catch (SQLException | RuntimeException e) {

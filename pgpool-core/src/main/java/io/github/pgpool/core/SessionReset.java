@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
 import org.postgresql.PGConnection;
 import org.postgresql.core.BaseConnection;
@@ -18,9 +19,16 @@ import org.postgresql.core.TransactionState;
  */
 final class SessionReset {
     private final boolean always;
+    private final Duration timeout;
 
-    SessionReset(boolean always) {
+    /**
+     * @param always whether to discard session state on every return
+     * @param timeout the longest a reset's round trips may take (ValidationTimeout): a connection whose link went
+     *     silent is given up instead of holding the returning thread
+     */
+    SessionReset(boolean always, Duration timeout) {
         this.always = always;
+        this.timeout = timeout;
     }
 
     /**
@@ -28,34 +36,45 @@ final class SessionReset {
      */
     void reset(PooledConnection pc) throws SQLException {
         Connection c = pc.connection();
-        boolean rolledBack = false;
-        if (inTransaction(c)) {
-            c.rollback();
-            rolledBack = true;
+        boolean inTransaction = inTransaction(c);
+        boolean discard = always || pc.sessionChanged();
+        if (!inTransaction && c.getAutoCommit() && !c.isReadOnly() && !pc.jdbcStateChanged() && !discard) {
+            c.clearWarnings();
+            return; // clean: no round trip
         }
-        if (!c.getAutoCommit()) {
-            if (!rolledBack) {
+        boolean bounded = c.isWrapperFor(BaseConnection.class);
+        Validation.Bounded bound = bounded ? Validation.Bounded.by(c, timeout) : null;
+        try {
+            if (inTransaction || !c.getAutoCommit()) {
                 c.rollback();
             }
-            c.setAutoCommit(true);
-        }
-        if (c.isReadOnly()) {
-            c.setReadOnly(false);
+            if (!c.getAutoCommit()) {
+                c.setAutoCommit(true);
+            }
+            if (c.isReadOnly()) {
+                c.setReadOnly(false);
+            }
+            if (pc.jdbcStateChanged()) {
+                if (c.getTransactionIsolation() != pc.defaultIsolation) {
+                    c.setTransactionIsolation(pc.defaultIsolation);
+                }
+                if (c.getHoldability() != pc.defaultHoldability) {
+                    c.setHoldability(pc.defaultHoldability);
+                }
+                c.setTypeMap(Map.of());
+            }
+            if (discard) {
+                try (Statement s = c.createStatement()) {
+                    s.execute(pc.discardStatement);
+                }
+            }
+        } finally {
+            if (bound != null) {
+                bound.close();
+            }
         }
         if (pc.jdbcStateChanged()) {
-            if (c.getTransactionIsolation() != pc.defaultIsolation) {
-                c.setTransactionIsolation(pc.defaultIsolation);
-            }
-            if (c.getHoldability() != pc.defaultHoldability) {
-                c.setHoldability(pc.defaultHoldability);
-            }
-            c.setNetworkTimeout(Runnable::run, 0);
-            c.setTypeMap(Map.of());
-        }
-        if (always || pc.sessionChanged()) {
-            try (Statement s = c.createStatement()) {
-                s.execute(pc.discardStatement);
-            }
+            c.setNetworkTimeout(Validation.DIRECT, 0); // the application may have set one
         }
         c.clearWarnings();
         pc.clearNotes();
