@@ -1,0 +1,28 @@
+package io.github.pgpool.it.app;
+
+/**
+ * The JNDI names under which the application sees its pgpool resources. They are the same on every server: Payara
+ * defines them in the WAR's glassfish-resources.xml, WildFly maps them to its global names in web.xml, so the code
+ * below uses one {@code @Resource(lookup = ...)} for both.
+ */
+public final class Pools {
+    /** General use: MaxSize 3, short Cleanup. Servlet, EJB, burst and cleanup scenarios. */
+    public static final String BASIC = "java:app/pgpool/basic";
+    /** Used by exactly one scenario, which checks that nothing is opened before first use. */
+    public static final String FRESH = "java:app/pgpool/fresh";
+    /** MaxSize 2 and a short MaxWait: the timeout scenario. */
+    public static final String WAIT = "java:app/pgpool/wait";
+    /** Short Expires under steady load. */
+    public static final String EXPIRE = "java:app/pgpool/expire";
+    /** XA, database A of the two-phase commit scenarios. */
+    public static final String XA_A = "java:app/pgpool/xa-a";
+    /** XA, database B of the two-phase commit scenarios. */
+    public static final String XA_B = "java:app/pgpool/xa-b";
+    /** Configured for LocalTransaction. */
+    public static final String LOCAL = "java:app/pgpool/local";
+    /** The persistence unit's jta-data-source. */
+    public static final String JPA = "java:app/pgpool/jpa";
+
+    private Pools() {
+    }
+}

@@ -1,0 +1,111 @@
+package io.github.pgpool.it.app;
+
+import jakarta.annotation.Resource;
+import jakarta.ejb.EJB;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.transaction.Status;
+import jakarta.transaction.UserTransaction;
+import java.io.IOException;
+import java.sql.Connection;
+import javax.sql.DataSource;
+
+/**
+ * Bean-managed (UserTransaction) and container-managed transactions over pgpool resources.
+ *
+ * <ul>
+ *   <li>{@code /tx/two?tag=&outcome=commit|rollback} one row into each of the two XA databases</li>
+ *   <li>{@code /tx/held?tag=&gate=} inserts, closes the handle, waits for the gate inside the still open transaction,
+ *       inserts again through a new handle, commits: shows that the backend stays with the transaction</li>
+ *   <li>{@code /tx/local?tag=&outcome=} the same with the LocalTransaction pool</li>
+ *   <li>{@code /tx/cmt?tag=&outcome=commit|rollbackOnly} through the EJB's container-managed transaction</li>
+ * </ul>
+ */
+@WebServlet("/tx/*")
+public class TxServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    @Resource(lookup = Pools.XA_A)
+    private DataSource xaA;
+    @Resource(lookup = Pools.XA_B)
+    private DataSource xaB;
+    @Resource(lookup = Pools.LOCAL)
+    private DataSource local;
+    @Resource
+    private UserTransaction tx;
+    @EJB
+    private PoolBean bean;
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        Reply reply = new Reply(System.nanoTime());
+        String tag = req.getParameter("tag");
+        String outcome = req.getParameter("outcome");
+        try {
+            String action = req.getPathInfo() == null ? "" : req.getPathInfo().substring(1);
+            switch (action) {
+                case "two":
+                    tx.begin();
+                    try {
+                        try (Connection c = xaA.getConnection()) {
+                            reply.put("a", Sql.insert(c, tag));
+                        }
+                        try (Connection c = xaB.getConnection()) {
+                            reply.put("b", Sql.insert(c, tag));
+                        }
+                    } finally {
+                        finish(outcome);
+                    }
+                    break;
+                case "held":
+                    tx.begin();
+                    try {
+                        try (Connection c = xaA.getConnection()) {
+                            reply.put("first", Sql.insert(c, tag));
+                        }
+                        Gates.await(req.getParameter("gate"));
+                        try (Connection c = xaA.getConnection()) {
+                            reply.put("second", Sql.insert(c, tag + "-2"));
+                        }
+                    } finally {
+                        finish(outcome == null ? "commit" : outcome);
+                    }
+                    break;
+                case "local":
+                    tx.begin();
+                    try {
+                        try (Connection c = local.getConnection()) {
+                            reply.put("local", Sql.insert(c, tag));
+                        }
+                    } finally {
+                        finish(outcome);
+                    }
+                    break;
+                case "cmt":
+                    if ("rollbackOnly".equals(outcome)) {
+                        reply.put("who", bean.insertBothThenRollbackOnly(tag));
+                    } else {
+                        reply.put("who", bean.insertBoth(tag));
+                    }
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown action " + action);
+            }
+            reply.put("txStatusAfter", tx.getStatus());
+            reply.send(resp);
+        } catch (Exception e) {
+            reply.fail(resp, e);
+        }
+    }
+
+    /** Commits or rolls back as asked; a transaction left open by an exception is always rolled back. */
+    private void finish(String outcome) throws Exception {
+        if (tx.getStatus() == Status.STATUS_ACTIVE && "commit".equals(outcome)) {
+            tx.commit();
+        } else if (tx.getStatus() != Status.STATUS_NO_TRANSACTION) {
+            tx.rollback();
+        }
+    }
+}

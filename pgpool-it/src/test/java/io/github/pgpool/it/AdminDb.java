@@ -1,0 +1,196 @@
+package io.github.pgpool.it;
+
+import java.io.File;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The tests' own connection to PostgreSQL, used to prepare databases and to observe what pgpool does to them
+ * ({@code pg_stat_activity}, {@code pg_prepared_xacts}). The driver is loaded from its jar in a class loader of its
+ * own: embedded Payara shares the test JVM and prefers the JVM classpath, so a driver there would quietly replace the
+ * one packed in pgpool.rar.
+ */
+public final class AdminDb {
+    private static volatile Driver driver;
+    private static volatile String unreachable;
+
+    private AdminDb() {
+    }
+
+    private static Driver driver() {
+        Driver d = driver;
+        if (d == null) {
+            synchronized (AdminDb.class) {
+                if (driver == null) {
+                    File jar = ItEnv.driverJar();
+                    try {
+                        // Parent = platform loader: java.sql is visible, nothing from the test classpath is.
+                        URLClassLoader loader = new URLClassLoader("pgpool-it-admin-driver",
+                                new URL[] {jar.toURI().toURL()}, ClassLoader.getPlatformClassLoader());
+                        driver = (Driver) loader.loadClass("org.postgresql.Driver").getDeclaredConstructor()
+                                .newInstance();
+                    } catch (ReflectiveOperationException | MalformedURLException e) {
+                        throw new IllegalStateException("cannot load the PostgreSQL driver from " + jar, e);
+                    }
+                }
+                d = driver;
+            }
+        }
+        return d;
+    }
+
+    /** Opens a connection to the admin URL's database, or to {@code database} on the same server. */
+    public static Connection connect(String database) throws SQLException {
+        String url = ItEnv.adminUrl();
+        if (database != null) {
+            url = url.replaceFirst("^(jdbc:postgresql://[^/]*/)[^?]*", "$1" + database);
+        }
+        Properties props = new Properties();
+        props.setProperty("connectTimeout", "5");
+        props.setProperty("ApplicationName", "pgpool-it-admin");
+        Connection c = driver().connect(url, props);
+        if (c == null) {
+            throw new SQLException("the PostgreSQL driver does not accept the URL " + url);
+        }
+        return c;
+    }
+
+    /**
+     * Fails fast, once per JVM, with one message that says what is missing and how to point the tests elsewhere:
+     * PostgreSQL must be reachable and must allow prepared transactions (two-phase commit).
+     */
+    public static void requireServer() {
+        if (unreachable != null) {
+            throw new IllegalStateException(unreachable);
+        }
+        String url = ItEnv.adminUrl();
+        String how = " Start PostgreSQL 15 (for example: pg_ctlcluster --skip-systemctl-redirect 15 main start) or point "
+                + "the tests at a server with -Dpgpool.test.url=jdbc:postgresql://HOST:PORT/postgres?user=USER "
+                + "(or the environment variable PGPOOL_TEST_URL).";
+        try (Connection c = connect(null); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("show max_prepared_transactions")) {
+            rs.next();
+            if (rs.getInt(1) == 0) {
+                unreachable = "PostgreSQL at " + url + " has max_prepared_transactions = 0, so XA two-phase commit "
+                        + "cannot work. Run: psql -c \"ALTER SYSTEM SET max_prepared_transactions = 64\" and restart "
+                        + "the server (pg_ctlcluster --skip-systemctl-redirect 15 main restart).";
+            }
+        } catch (SQLException | RuntimeException e) {
+            unreachable = "pgpool-it needs a PostgreSQL server and cannot use " + url + ": " + e.getMessage() + "." + how;
+        }
+        if (unreachable != null) {
+            throw new IllegalStateException(unreachable);
+        }
+    }
+
+    /** Creates the database if it does not exist, and in it the table {@code item} the scenarios write to. */
+    public static void ensureDatabase(String name) throws SQLException {
+        try (Connection c = connect(null);
+                PreparedStatement exists = c.prepareStatement("select 1 from pg_database where datname = ?")) {
+            exists.setString(1, name);
+            boolean found;
+            try (ResultSet rs = exists.executeQuery()) {
+                found = rs.next();
+            }
+            if (!found) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("create database " + name);
+                }
+            }
+        }
+        try (Connection c = connect(name); Statement s = c.createStatement()) {
+            s.execute("create table if not exists item(tag text not null)");
+        }
+    }
+
+    /** Rolls back prepared transactions left in this database by an earlier, interrupted run. */
+    public static int rollbackLeftoverPrepared(String database) throws SQLException {
+        List<String> gids = preparedXacts(database);
+        try (Connection c = connect(database); Statement s = c.createStatement()) {
+            for (String gid : gids) {
+                s.execute("rollback prepared '" + gid.replace("'", "''") + "'");
+            }
+        }
+        return gids.size();
+    }
+
+    public static List<String> preparedXacts(String database) throws SQLException {
+        return strings("select gid from pg_prepared_xacts where database = ?", database);
+    }
+
+    /** Backends that pgpool (or anyone but this class) has open to the database right now. */
+    public static int backends(String database) {
+        try {
+            return strings("select pid from pg_stat_activity where datname = ? and backend_type = 'client backend'"
+                    + " and application_name <> 'pgpool-it-admin'", database).size();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read pg_stat_activity", e);
+        }
+    }
+
+    /** One row of pg_stat_activity for the database. */
+    public record Backend(int pid, String state, double ageSeconds) {
+    }
+
+    public static List<Backend> backendDetails(String database) {
+        List<Backend> result = new ArrayList<>();
+        try (Connection c = connect(null); PreparedStatement s = c.prepareStatement(
+                "select pid, coalesce(state, ''), extract(epoch from clock_timestamp() - backend_start)::float8"
+                        + " from pg_stat_activity where datname = ? and backend_type = 'client backend'"
+                        + " and application_name <> 'pgpool-it-admin'")) {
+            s.setString(1, database);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    result.add(new Backend(rs.getInt(1), rs.getString(2), rs.getDouble(3)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read pg_stat_activity", e);
+        }
+        return result;
+    }
+
+    public static int countTag(String database, String tag) throws SQLException {
+        try (Connection c = connect(database);
+                PreparedStatement s = c.prepareStatement("select count(*) from item where tag = ?")) {
+            s.setString(1, tag);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    public static List<String> strings(String sql, String parameter) throws SQLException {
+        List<String> result = new ArrayList<>();
+        try (Connection c = connect(null); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, parameter);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    result.add(rs.getString(1));
+                }
+            }
+        }
+        return result;
+    }
+
+    /** A single value from a query run in the given database. */
+    public static String value(String database, String sql, String parameter) throws SQLException {
+        try (Connection c = connect(database); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, parameter);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+}

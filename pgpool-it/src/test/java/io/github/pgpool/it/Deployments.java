@@ -1,0 +1,63 @@
+package io.github.pgpool.it;
+
+import java.util.Map;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.importer.ExplodedImporter;
+import org.jboss.shrinkwrap.api.importer.ZipImporter;
+import org.jboss.shrinkwrap.api.spec.JavaArchive;
+import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+/** Builds what the servers deploy: the real pgpool.rar file and the test WAR with its server-specific descriptors. */
+public final class Deployments {
+    /** Deployment name of the adapter; the server names the adapter after it ("pgpool"). */
+    public static final String RAR_NAME = "pgpool.rar";
+
+    private Deployments() {
+    }
+
+    /**
+     * The built adapter exactly as the pgpool-rar module produced it. It is imported under the name pgpool.rar
+     * whatever the file is called (in ~/.m2 it is pgpool-rar-VERSION.rar), because servers name adapters after it.
+     */
+    public static ResourceAdapterArchive rar() {
+        return ShrinkWrap.create(ZipImporter.class, RAR_NAME).importFrom(ItEnv.rarFile())
+                .as(ResourceAdapterArchive.class);
+    }
+
+    /**
+     * The test application from target/classes (imported as files, not through a class loader, because those
+     * classes are deliberately not on the test classpath), with a persistence unit on the given data source.
+     */
+    public static WebArchive war(String name, String jtaDataSource, Map<String, String> jpaProperties) {
+        JavaArchive classes = ShrinkWrap.create(ExplodedImporter.class, "classes.jar")
+                .importDirectory(ItEnv.appClasses()).as(JavaArchive.class);
+        WebArchive war = ShrinkWrap.create(WebArchive.class, name);
+        war.merge(classes, "/WEB-INF/classes");
+        StringBuilder props = new StringBuilder();
+        props.append(property("jakarta.persistence.schema-generation.database.action", "drop-and-create"));
+        jpaProperties.forEach((k, v) -> props.append(property(k, v)));
+        war.addAsResource(new StringAsset("""
+                <?xml version="1.0" encoding="UTF-8"?>
+                <persistence xmlns="https://jakarta.ee/xml/ns/persistence" version="3.0">
+                  <persistence-unit name="pgpool-it" transaction-type="JTA">
+                    <jta-data-source>%s</jta-data-source>
+                    <class>io.github.pgpool.it.app.Note</class>
+                    <exclude-unlisted-classes>true</exclude-unlisted-classes>
+                    <properties>
+                %s    </properties>
+                  </persistence-unit>
+                </persistence>
+                """.formatted(jtaDataSource, props)), "META-INF/persistence.xml");
+        return war;
+    }
+
+    private static String property(String name, String value) {
+        return "      <property name=\"" + xml(name) + "\" value=\"" + xml(value) + "\"/>\n";
+    }
+
+    public static String xml(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,315 @@
+package io.github.pgpool.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.pgpool.it.Http.Answer;
+import java.net.URL;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The scenario suite, written once and run in every server configuration (see the subclasses). The tests act as
+ * clients of the test application and judge pgpool by what PostgreSQL reports: {@code pg_stat_activity} of the pool's
+ * own database for physical connections, {@code pg_prepared_xacts} and table contents for transactions.
+ *
+ * <p>PostgresRequired is listed before Arquillian so that a missing database fails before a server boots.
+ */
+@ExtendWith({PostgresRequired.class, ArquillianExtension.class})
+@RunAsClient
+public abstract class PoolScenarios {
+    /** Generous bound for anything that should happen "soon" on a loaded 2-core machine. */
+    protected static final Duration SOON = Duration.ofSeconds(15);
+
+    protected final Setup setup = Setup.of(getClass());
+
+    /** Root URL of the deployed test application. */
+    protected abstract URL app();
+
+    private String tag;
+
+    protected String db(String pool) {
+        return setup.database(pool);
+    }
+
+    protected String tag(TestInfo info) {
+        if (tag == null) {
+            tag = info.getTestMethod().orElseThrow().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        }
+        return tag;
+    }
+
+    protected Answer get(String pathAndQuery) {
+        return Http.get(app(), pathAndQuery);
+    }
+
+    protected Answer ok(String pathAndQuery) {
+        Answer answer = get(pathAndQuery);
+        assertThat(answer.ok()).as("answer to %s: %s", pathAndQuery, answer).isTrue();
+        return answer;
+    }
+
+    protected static int pid(String who) {
+        return Integer.parseInt(who.substring(who.indexOf('/') + 1));
+    }
+
+    protected static long millis(String duration) {
+        if (duration.endsWith("ms")) {
+            return Long.parseLong(duration.substring(0, duration.length() - 2));
+        }
+        return Long.parseLong(duration.substring(0, duration.length() - 1)) * 1000;
+    }
+
+    @AfterEach
+    void noPreparedTransactionLeftBehind() throws SQLException {
+        for (String pool : List.of("xa-a", "xa-b", "local", "jpa")) {
+            assertThat(AdminDb.preparedXacts(db(pool))).as("prepared transactions left in %s", db(pool)).isEmpty();
+        }
+    }
+
+    // ---------------------------------------------------------------- 1. injection
+
+    /** @Resource(lookup) injection works in a servlet and in an EJB, and reaches the configured database. */
+    @Test
+    void injectedDataSourceServesServletAndEjb() {
+        Answer servlet = ok("pool/query?ds=basic");
+        assertThat(servlet.get("who")).startsWith(db("basic") + "/");
+        Answer ejb = ok("pool/ejb-query");
+        assertThat(ejb.get("who")).startsWith(db("basic") + "/");
+        assertThat(pid(ejb.get("who"))).isPositive();
+    }
+
+    // ---------------------------------------------------------------- 2. pool rules
+
+    /** Deploying and configuring a pool opens nothing; the first use opens exactly one backend. */
+    @Test
+    void poolStartsEmptyAndOpensOnFirstUse() {
+        String db = db("fresh");
+        assertThat(AdminDb.backends(db)).as("backends of the never used pool 'fresh'").isZero();
+        String gate = "fresh-" + UUID.randomUUID();
+        CompletableFuture<Answer> holder = Http.getAsync(app(), "pool/hold?ds=fresh&gate=" + gate);
+        Poll.until("one backend while the only connection is held", SOON, () -> AdminDb.backends(db), n -> n == 1);
+        ok("pool/open?gate=" + gate);
+        Answer held = holder.join();
+        assertThat(held.ok()).as("%s", held).isTrue();
+        assertThat(held.get("whoAfter")).isEqualTo(held.get("who"));
+        assertThat(AdminDb.backends(db)).as("a single request must not open more than one backend").isLessThanOrEqualTo(1);
+    }
+
+    /**
+     * More concurrent requests than MaxSize: all are served (the excess waits, within MaxWait), and the number of
+     * backends, sampled while the burst runs, reaches MaxSize and never exceeds it.
+     */
+    @Test
+    void burstIsCappedAtMaxSize() {
+        String db = db("basic");
+        int maxSize = Integer.parseInt(Setup.setting("basic", "MaxSize"));
+        int requests = 3 * maxSize;
+        AtomicInteger peak = new AtomicInteger();
+        AtomicBoolean running = new AtomicBoolean(true);
+        CompletableFuture<Void> sampler = CompletableFuture.runAsync(() -> {
+            while (running.get()) {
+                peak.accumulateAndGet(AdminDb.backends(db), Math::max);
+            }
+        });
+        List<CompletableFuture<Answer>> burst = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            burst.add(Http.getAsync(app(), "pool/sleep?ds=basic&ms=300"));
+        }
+        List<Answer> answers = burst.stream().map(CompletableFuture::join).toList();
+        running.set(false);
+        sampler.join();
+        assertThat(answers).as("every request of the burst is served").allMatch(Answer::ok);
+        assertThat(peak.get()).as("peak backends during a burst of %d requests", requests).isEqualTo(maxSize);
+        assertThat(AdminDb.backends(db)).isLessThanOrEqualTo(maxSize);
+    }
+
+    /**
+     * With every connection held, a further request fails after MaxWait (not before, and not much later) with
+     * SQLTransientConnectionException in the application; once the holders finish, the next request is served.
+     */
+    @Test
+    void maxWaitTimeoutReachesApplicationAsTransientException() {
+        String db = db("wait");
+        int maxSize = Integer.parseInt(Setup.setting("wait", "MaxSize"));
+        long maxWait = millis(Setup.setting("wait", "MaxWait"));
+        String gate = "wait-" + UUID.randomUUID();
+        List<CompletableFuture<Answer>> holders = new ArrayList<>();
+        for (int i = 0; i < maxSize; i++) {
+            holders.add(Http.getAsync(app(), "pool/hold?ds=wait&gate=" + gate));
+        }
+        try {
+            Poll.until("all " + maxSize + " connections held", SOON, () -> AdminDb.backends(db), n -> n == maxSize);
+            Answer refused = get("pool/query?ds=wait");
+            assertThat(refused.status()).as("%s", refused).isEqualTo(500);
+            assertThat(refused.get("transient")).as("application sees SQLTransientConnectionException: %s", refused)
+                    .isEqualTo("true");
+            long elapsed = Long.parseLong(refused.get("elapsedMs"));
+            // The servlet's clock encloses the pool's wait, so MaxWait is a firm lower bound.
+            assertThat(elapsed).as("time until the timeout").isGreaterThanOrEqualTo(maxWait)
+                    .isLessThan(maxWait + 5_000);
+        } finally {
+            ok("pool/open?gate=" + gate);
+        }
+        for (CompletableFuture<Answer> holder : holders) {
+            Answer held = holder.join();
+            assertThat(held.ok()).as("holder: %s", held).isTrue();
+        }
+        assertThat(ok("pool/query?ds=wait").get("who")).startsWith(db + "/");
+    }
+
+    /**
+     * A returned connection stays open for reuse (the next request gets the same backend), and once traffic stops
+     * the Cleanup idle time closes it: the pool shrinks to zero, not earlier than Cleanup allows.
+     */
+    @Test
+    void idleBackendsAreReusedThenClosedAfterCleanup() {
+        String db = db("basic");
+        long cleanup = millis(Setup.setting("basic", "Cleanup"));
+        Poll.until("pool 'basic' idle from earlier scenarios", SOON, () -> AdminDb.backends(db), n -> n == 0);
+        int first = pid(ok("pool/query?ds=basic").get("who"));
+        int second = pid(ok("pool/query?ds=basic").get("who"));
+        long returned = System.nanoTime();
+        assertThat(second).as("an idle connection is reused, not reopened").isEqualTo(first);
+        Poll.until("backends of 'basic' back to 0 after Cleanup", SOON, () -> AdminDb.backends(db), n -> n == 0);
+        long closedAfter = (System.nanoTime() - returned) / 1_000_000;
+        // Idle time began when the second request returned its connection, shortly before the answer arrived.
+        assertThat(closedAfter).as("ms from the last use until the backend was closed")
+                .isGreaterThanOrEqualTo(cleanup - 250);
+    }
+
+    /**
+     * Under steady load, connections older than Expires are replaced: the backend pids change over time, and no
+     * backend of the pool is ever older than Expires plus slack.
+     */
+    @Test
+    void expiredBackendsAreReplacedUnderSteadyLoad() {
+        String db = db("expire");
+        double expires = millis(Setup.setting("expire", "Expires")) / 1000.0;
+        double slack = 2.5;
+        Set<Integer> pids = new LinkedHashSet<>();
+        double oldestSeen = 0;
+        long end = System.nanoTime() + Duration.ofMillis((long) (expires * 3500)).toNanos();
+        int firstPid = -1;
+        while (System.nanoTime() - end < 0) {
+            int pid = pid(ok("pool/query?ds=expire").get("who"));
+            if (firstPid < 0) {
+                firstPid = pid;
+            }
+            pids.add(pid);
+            for (AdminDb.Backend b : AdminDb.backendDetails(db)) {
+                oldestSeen = Math.max(oldestSeen, b.ageSeconds());
+            }
+        }
+        assertThat(oldestSeen).as("oldest backend age seen under load (s)").isLessThanOrEqualTo(expires + slack);
+        assertThat(pids).as("backend pids seen during %.1f s of load with Expires %.1f s", expires * 3.5, expires)
+                .hasSizeGreaterThanOrEqualTo(3);
+        int gone = firstPid;
+        assertThat(AdminDb.backendDetails(db)).as("the first backend has been replaced")
+                .noneMatch(b -> b.pid() == gone);
+    }
+
+    // ---------------------------------------------------------------- 3. JTA
+
+    /** UserTransaction over two pgpool resources on two databases: commit writes both, via two-phase commit. */
+    @Test
+    void userTransactionCommitsBothDatabases(TestInfo info) throws SQLException {
+        String t = tag(info);
+        Answer a = ok("tx/two?outcome=commit&tag=" + t);
+        assertThat(a.get("a")).startsWith(db("xa-a") + "/");
+        assertThat(a.get("b")).startsWith(db("xa-b") + "/");
+        assertThat(AdminDb.countTag(db("xa-a"), t)).isEqualTo(1);
+        assertThat(AdminDb.countTag(db("xa-b"), t)).isEqualTo(1);
+    }
+
+    @Test
+    void userTransactionRollsBackBothDatabases(TestInfo info) throws SQLException {
+        String t = tag(info);
+        ok("tx/two?outcome=rollback&tag=" + t);
+        assertThat(AdminDb.countTag(db("xa-a"), t)).isZero();
+        assertThat(AdminDb.countTag(db("xa-b"), t)).isZero();
+    }
+
+    /** Container-managed transactions: commit on return, and roll back both databases after setRollbackOnly. */
+    @Test
+    void containerManagedTransactionCommitsAndHonoursRollbackOnly(TestInfo info) throws SQLException {
+        String t = tag(info);
+        ok("tx/cmt?outcome=commit&tag=" + t);
+        assertThat(AdminDb.countTag(db("xa-a"), t)).isEqualTo(1);
+        assertThat(AdminDb.countTag(db("xa-b"), t)).isEqualTo(1);
+        String r = t + "-rb";
+        ok("tx/cmt?outcome=rollbackOnly&tag=" + r);
+        assertThat(AdminDb.countTag(db("xa-a"), r)).as("rows after setRollbackOnly").isZero();
+        assertThat(AdminDb.countTag(db("xa-b"), r)).as("rows after setRollbackOnly").isZero();
+    }
+
+    /** A pool configured for LocalTransaction commits and rolls back inside a UserTransaction. */
+    @Test
+    void localTransactionPoolCommitsAndRollsBack(TestInfo info) throws SQLException {
+        String t = tag(info);
+        assertThat(ok("tx/local?outcome=commit&tag=" + t).get("local")).startsWith(db("local") + "/");
+        assertThat(AdminDb.countTag(db("local"), t)).isEqualTo(1);
+        ok("tx/local?outcome=rollback&tag=" + t + "-rb");
+        assertThat(AdminDb.countTag(db("local"), t + "-rb")).isZero();
+    }
+
+    /**
+     * Inside a transaction the physical connection stays with it, even across closed handles and well past Cleanup:
+     * the backend is "idle in transaction" and the second handle gets the same backend. After commit it goes back
+     * to the pool, which closes it after Cleanup.
+     */
+    @Test
+    void backendIsHeldByTheTransactionAndReturnedAfterCommit(TestInfo info) throws SQLException {
+        String t = tag(info);
+        String db = db("xa-a");
+        long cleanup = millis(Setup.setting("xa-a", "Cleanup"));
+        Poll.until("pool 'xa-a' idle from earlier scenarios", SOON, () -> AdminDb.backends(db), n -> n == 0);
+        String gate = "held-" + UUID.randomUUID();
+        CompletableFuture<Answer> tx = Http.getAsync(app(), "tx/held?tag=" + t + "&gate=" + gate);
+        Answer done;
+        try {
+            Poll.until("the transaction's backend idle in transaction", SOON, () -> AdminDb.backendDetails(db),
+                    list -> list.size() == 1 && list.get(0).state().startsWith("idle in transaction"));
+            Poll.holdsFor("the backend stays with the open transaction past Cleanup", Duration.ofMillis(cleanup + 700),
+                    () -> AdminDb.backendDetails(db),
+                    list -> list.size() == 1 && list.get(0).state().startsWith("idle in transaction"));
+        } finally {
+            ok("pool/open?gate=" + gate);
+            done = tx.join();
+        }
+        assertThat(done.ok()).as("%s", done).isTrue();
+        assertThat(done.get("second")).as("same backend for both handles of the transaction")
+                .isEqualTo(done.get("first"));
+        assertThat(AdminDb.countTag(db, t)).isEqualTo(1);
+        assertThat(AdminDb.countTag(db, t + "-2")).isEqualTo(1);
+        assertThat(AdminDb.backendDetails(db)).as("no backend left inside a transaction after commit")
+                .noneMatch(b -> b.state().startsWith("idle in transaction"));
+        Poll.until("backends of 'xa-a' back to 0 after commit and Cleanup", SOON, () -> AdminDb.backends(db),
+                n -> n == 0);
+    }
+
+    // ---------------------------------------------------------------- 4. JPA
+
+    /** A persistence unit on the pgpool resource persists and reads an entity in container-managed transactions. */
+    @Test
+    void jpaPersistsAndReadsThroughPgpool(TestInfo info) throws SQLException {
+        String id = tag(info);
+        Answer a = ok("jpa?id=" + id + "&text=hello-" + id);
+        assertThat(a.get("read")).isEqualTo("hello-" + id);
+        assertThat(AdminDb.value(db("jpa"), "select text from pgpool_it_note where id = ?", id))
+                .as("row written through the persistence unit").isEqualTo("hello-" + id);
+    }
+}

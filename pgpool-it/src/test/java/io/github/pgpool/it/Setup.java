@@ -1,0 +1,99 @@
+package io.github.pgpool.it;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One server configuration the scenarios run in, and the pools it defines. Each configuration gets databases of its
+ * own ({@code pgpool_it_<setup>_<pool>}), one per pool, so that a count in {@code pg_stat_activity} of a database is
+ * exactly the number of physical connections of one pool, whatever else runs on the server.
+ */
+public enum Setup {
+    /** Payara with its own connection pool in front of pgpool's (the server's default). */
+    PAYARA_POOLED,
+    /** Payara with pooling=false and match-connections=false: every allocation creates a managed connection. */
+    PAYARA_UNPOOLED,
+    /** WildFly with min-pool-size 0 and max-pool-size above every pool's MaxSize. */
+    WILDFLY;
+
+    /** Marks a test class with the configuration its deployment uses. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.TYPE)
+    public @interface Uses {
+        Setup value();
+    }
+
+    public static Setup of(Class<?> testClass) {
+        Uses uses = testClass.getAnnotation(Uses.class);
+        if (uses == null) {
+            throw new IllegalStateException(testClass.getName() + " lacks @Setup.Uses");
+        }
+        return uses.value();
+    }
+
+    /** A pgpool resource: its short name, transaction support and pgpool settings. */
+    public record Pool(String name, String transactionSupport, Map<String, String> settings) {
+        /** The name the application looks up (see io.github.pgpool.it.app.Pools). */
+        public String appJndiName() {
+            return "java:app/pgpool/" + name;
+        }
+    }
+
+    /**
+     * The pools, with the settings each scenario needs. MaxWait values leave room for a slow shared machine in the
+     * scenarios that must not time out, and are short where the timeout itself is tested.
+     */
+    public static final List<Pool> POOLS = List.of(
+            pool("basic", "XATransaction", "MaxSize", "3", "MaxWait", "2s", "Cleanup", "1s"),
+            pool("fresh", "XATransaction", "MaxSize", "2", "MaxWait", "2s", "Cleanup", "1s"),
+            pool("wait", "XATransaction", "MaxSize", "2", "MaxWait", "1500ms", "Cleanup", "1s"),
+            pool("expire", "XATransaction", "MaxSize", "2", "MaxWait", "2s", "Expires", "2s", "Cleanup", "60s"),
+            pool("xa-a", "XATransaction", "MaxSize", "2", "MaxWait", "2s", "Cleanup", "1s"),
+            pool("xa-b", "XATransaction", "MaxSize", "2", "MaxWait", "2s", "Cleanup", "1s"),
+            pool("local", "LocalTransaction", "MaxSize", "2", "MaxWait", "2s", "Cleanup", "1s"),
+            pool("jpa", "XATransaction", "MaxSize", "3", "MaxWait", "2s", "Cleanup", "1s"));
+
+    public static Pool pool(String name) {
+        return POOLS.stream().filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(name));
+    }
+
+    /** pgpool setting of a pool, e.g. MaxSize, in the text form used in the configuration. */
+    public static String setting(String pool, String key) {
+        return pool(pool).settings().get(key);
+    }
+
+    private static Pool pool(String name, String tx, String... keyValues) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            settings.put(keyValues[i], keyValues[i + 1]);
+        }
+        return new Pool(name, tx, Map.copyOf(settings));
+    }
+
+    /** The database a pool of this configuration connects to. */
+    public String database(String pool) {
+        return "pgpool_it_" + name().toLowerCase(java.util.Locale.ROOT) + "_" + pool.replace('-', '_');
+    }
+
+    /** All pgpool configuration properties of a pool in this configuration, connection settings included. */
+    public Map<String, String> properties(Pool pool) {
+        ItEnv.Server server = ItEnv.server();
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("ServerName", server.host());
+        p.put("PortNumber", Integer.toString(server.port()));
+        p.put("DatabaseName", database(pool.name()));
+        p.put("User", server.user());
+        if (!server.password().isEmpty()) {
+            p.put("Password", server.password());
+        }
+        p.put("PoolName", "it-" + name().toLowerCase(java.util.Locale.ROOT) + "-" + pool.name());
+        p.putAll(pool.settings());
+        return p;
+    }
+}
