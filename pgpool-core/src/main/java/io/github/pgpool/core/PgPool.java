@@ -49,6 +49,8 @@ public final class PgPool implements AutoCloseable {
     private static final long MAX_BACKOFF_NANOS = 250_000_000L;
     /** The shortest time given to a connect or a validity check, so a healthy one is not cut off. */
     private static final long MIN_CHECK_NANOS = 50_000_000L;
+    /** How long before the server's idle_session_timeout an idle connection is retired. */
+    private static final long SERVER_IDLE_MARGIN_NANOS = 1_000_000_000L;
     /** "Not set" for time stamps compared with nanoTime (which may be any value, even negative). */
     private static final long NEVER = Long.MIN_VALUE;
 
@@ -189,6 +191,10 @@ public final class PgPool implements AutoCloseable {
                         idle--;
                         if (isExpiredLocked(pc, now)) {
                             toClose = closingLocked(pc, toClose, reasonForExpiry(pc));
+                            continue;
+                        }
+                        if (isNearServerIdleTimeout(pc, now)) {
+                            toClose = closingLocked(pc, toClose, CloseReason.IDLE);
                             continue;
                         }
                         lendLocked(pc, now, start);
@@ -373,13 +379,9 @@ public final class PgPool implements AutoCloseable {
     }
 
     private PooledConnection register(Connection c, Credentials credentials, long start) throws SQLException {
-        int isolation;
-        int holdability;
-        String discardStatement;
+        ConnectionProfile profile;
         try {
-            isolation = c.getTransactionIsolation();
-            holdability = c.getHoldability();
-            discardStatement = SessionReset.discardStatement(c);
+            profile = ConnectionProfile.read(c);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(c);
             throw e;
@@ -389,7 +391,7 @@ public final class PgPool implements AutoCloseable {
         boolean wasClosed;
         synchronized (lock) {
             pc = new PooledConnection(this, c, credentials, partitionLocked(credentials), now, expiryFor(now),
-                    isolation, holdability, discardStatement);
+                    profile);
             wasClosed = closed;
             if (wasClosed) {
                 total--;
@@ -421,6 +423,15 @@ public final class PgPool implements AutoCloseable {
 
     private boolean isExpiredLocked(PooledConnection pc, long now) {
         return now - pc.expiresAt >= 0 || isEvictedLocked(pc);
+    }
+
+    /**
+     * Whether an idle connection is about to be closed by the server's own idle_session_timeout: lending it would
+     * cost the borrower an error, so the pool retires it first, leaving a margin for the round trip.
+     */
+    private static boolean isNearServerIdleTimeout(PooledConnection pc, long now) {
+        long limit = pc.profile.serverIdleTimeoutNanos();
+        return limit > 0 && now - pc.lastUsed >= limit - Math.min(limit / 4, SERVER_IDLE_MARGIN_NANOS);
     }
 
     private boolean isEvictedLocked(PooledConnection pc) {
@@ -634,7 +645,8 @@ public final class PgPool implements AutoCloseable {
                     CloseReason reason = null;
                     if (isExpiredLocked(pc, now)) {
                         reason = reasonForExpiry(pc);
-                    } else if (cleanupNanos > 0 && now - pc.lastUsed >= cleanupNanos) {
+                    } else if ((cleanupNanos > 0 && now - pc.lastUsed >= cleanupNanos)
+                            || isNearServerIdleTimeout(pc, now)) {
                         reason = CloseReason.IDLE;
                     }
                     if (reason != null) {

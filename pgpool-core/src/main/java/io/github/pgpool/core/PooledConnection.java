@@ -34,10 +34,7 @@ public final class PooledConnection {
     final Partition partition;
     final long createdAt;
     final long expiresAt;
-    final int defaultIsolation;
-    final int defaultHoldability;
-    /** {@code DISCARD ALL} plus what restores the connection's login settings; see {@link SessionReset}. */
-    final String discardStatement;
+    final ConnectionProfile profile;
 
     // Guarded by the pool's lock.
     State state = State.IN_USE;
@@ -55,17 +52,14 @@ public final class PooledConnection {
     private PGXAConnection xaConnection;
 
     PooledConnection(PgPool pool, Connection connection, Credentials credentials, Partition partition,
-            long createdAt, long expiresAt, int defaultIsolation, int defaultHoldability,
-            String discardStatement) {
+            long createdAt, long expiresAt, ConnectionProfile profile) {
         this.pool = pool;
         this.connection = connection;
         this.credentials = credentials;
         this.partition = partition;
         this.createdAt = createdAt;
         this.expiresAt = expiresAt;
-        this.defaultIsolation = defaultIsolation;
-        this.defaultHoldability = defaultHoldability;
-        this.discardStatement = discardStatement;
+        this.profile = profile;
         this.lastUsed = createdAt;
     }
 

@@ -2,11 +2,9 @@ package io.github.pgpool.core;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import org.postgresql.PGConnection;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 
@@ -55,17 +53,17 @@ final class SessionReset {
                 c.setReadOnly(false);
             }
             if (pc.jdbcStateChanged()) {
-                if (c.getTransactionIsolation() != pc.defaultIsolation) {
-                    c.setTransactionIsolation(pc.defaultIsolation);
+                if (c.getTransactionIsolation() != pc.profile.isolation()) {
+                    c.setTransactionIsolation(pc.profile.isolation());
                 }
-                if (c.getHoldability() != pc.defaultHoldability) {
-                    c.setHoldability(pc.defaultHoldability);
+                if (c.getHoldability() != pc.profile.holdability()) {
+                    c.setHoldability(pc.profile.holdability());
                 }
                 c.setTypeMap(Map.of());
             }
             if (discard) {
                 try (Statement s = c.createStatement()) {
-                    s.execute(pc.discardStatement);
+                    s.execute(pc.profile.discardStatement());
                 }
             }
         } finally {
@@ -78,37 +76,6 @@ final class SessionReset {
         }
         c.clearWarnings();
         pc.clearNotes();
-    }
-
-    /**
-     * Builds, once per connection, the statement that discards session state. {@code DISCARD ALL} also resets what
-     * pgjdbc set when it logged in (application name, time zone, date and interval style, float digits), so the
-     * statement sets those back to the values the connection started with, in the same round trip.
-     */
-    static String discardStatement(Connection c) throws SQLException {
-        StringBuilder sql = new StringBuilder("DISCARD ALL");
-        if (!c.isWrapperFor(PGConnection.class)) {
-            return sql.toString();
-        }
-        Map<String, String> reported = c.unwrap(PGConnection.class).getParameterStatuses();
-        for (String name : STARTUP_PARAMETERS) {
-            String value = reported.get(name);
-            if (value != null) {
-                sql.append("; SET ").append(name).append(" = ").append(literal(value));
-            }
-        }
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW extra_float_digits")) {
-            if (rs.next()) {
-                sql.append("; SET extra_float_digits = ").append(literal(rs.getString(1)));
-            }
-        }
-        return sql.toString();
-    }
-
-    private static final String[] STARTUP_PARAMETERS = {"application_name", "TimeZone", "DateStyle", "IntervalStyle"};
-
-    private static String literal(String value) {
-        return "'" + value.replace("'", "''") + "'";
     }
 
     private static boolean inTransaction(Connection c) throws SQLException {

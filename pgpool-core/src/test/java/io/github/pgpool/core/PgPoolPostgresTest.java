@@ -312,4 +312,34 @@ class PgPoolPostgresTest {
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith("DriverProperties=nosuchprop is invalid: 'nosuchprop' is not a pgjdbc");
     }
+
+    @Test
+    void connectionsAreRetiredBeforeTheServersIdleSessionTimeoutClosesThem() throws Exception {
+        start(db.settings().maxSize(1).validateIdle(Duration.ofSeconds(60)).cleanup(Duration.ZERO)
+                .driverProperties("options=-c idle_session_timeout=1500"));
+        try (Connection c = ds.getConnection()) {
+            assertThat(queryInt(c, "SELECT 1")).isEqualTo(1);
+        }
+        Await.until("the server to close the idle session", Duration.ofSeconds(10), () -> db.backends() == 0);
+        try (Connection c = ds.getConnection()) {
+            assertThat(queryInt(c, "SELECT count(*) FROM items")).as("no error for the application").isEqualTo(100);
+        }
+        assertThat(ds.pool().statistics().closedIdle()).isEqualTo(1);
+    }
+
+    @Test
+    void idleInTransactionTimeoutCostsOnlyTheRequestThatHeldTheConnection() throws Exception {
+        start(db.settings().maxSize(1).driverProperties("options=-c idle_in_transaction_session_timeout=300"));
+        Connection c = ds.getConnection();
+        c.setAutoCommit(false);
+        assertThat(queryInt(c, "SELECT 1")).isEqualTo(1);
+        Await.until("the server to end the idle transaction's session", Duration.ofSeconds(10),
+                () -> db.backends() == 0);
+        assertThatThrownBy(() -> queryInt(c, "SELECT 1")).isInstanceOf(SQLException.class);
+        c.close();
+        try (Connection next = ds.getConnection()) {
+            assertThat(queryInt(next, "SELECT count(*) FROM items")).isEqualTo(100);
+        }
+        assertThat(ds.pool().statistics().closedBroken()).isEqualTo(1);
+    }
 }
