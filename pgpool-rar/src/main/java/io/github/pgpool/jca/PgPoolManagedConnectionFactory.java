@@ -107,7 +107,7 @@ public class PgPoolManagedConnectionFactory
      * trip: pgpool itself validates connections before it lends them.
      */
     @Override
-    public Set<?> getInvalidConnections(@SuppressWarnings("rawtypes") Set connections) {
+    public Set<Object> getInvalidConnections(@SuppressWarnings("rawtypes") Set connections) {
         Set<Object> invalid = new HashSet<>();
         for (Object o : connections) {
             if (o instanceof PgPoolManagedConnection && ((PgPoolManagedConnection) o).isBroken()) {

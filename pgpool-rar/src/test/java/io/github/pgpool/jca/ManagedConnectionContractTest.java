@@ -1,0 +1,365 @@
+package io.github.pgpool.jca;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.pgpool.api.PoolStatistics;
+import io.github.pgpool.api.PoolTimeoutException;
+import io.github.pgpool.core.PgPool;
+import jakarta.resource.spi.ConnectionEvent;
+import jakarta.resource.spi.ManagedConnection;
+import jakarta.resource.spi.security.PasswordCredential;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Set;
+import javax.security.auth.Subject;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+
+/**
+ * The Connectors contract of managed connections and handles, driven by a fake connection manager against the real
+ * database: events, cleanup, association, leases, transactions demarcated by the application or the server,
+ * credentials.
+ */
+class ManagedConnectionContractTest {
+    private PgPoolResourceAdapter ra;
+    private String app;
+    private PgPoolManagedConnectionFactory mcf;
+    private FakeConnectionManager cm;
+    private DataSource ds;
+    private PgPool pool;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        ra = new PgPoolResourceAdapter();
+        ra.start(null);
+        app = TestDatabase.uniqueApplicationName();
+        mcf = TestDatabase.factory(app);
+        mcf.setResourceAdapter(ra);
+        cm = new FakeConnectionManager();
+        ds = (DataSource) mcf.createConnectionFactory(cm);
+        pool = ds.unwrap(PgPool.class);
+    }
+
+    @AfterEach
+    void tearDown() {
+        ra.stop();
+    }
+
+    @Test
+    void aManagedConnectionLeasesNothingUntilUsedAndCloseGivesTheBackendBack() throws Exception {
+        PgPoolManagedConnection mc = (PgPoolManagedConnection) mcf.createManagedConnection(null, null);
+        Connection handle = (Connection) mc.getConnection(null, null);
+        mc.getXAResource(); // Payara asks for it on every allocation
+        assertThat(pool.statistics().total()).isZero();
+        assertThat(TestDatabase.backends(app)).isZero();
+
+        assertThat(query(handle, "SELECT 1")).isEqualTo("1"); // the first call leases
+        assertThat(pool.statistics().active()).isEqualTo(1);
+        assertThat(TestDatabase.backends(app)).isEqualTo(1);
+
+        handle.close();
+        PoolStatistics s = pool.statistics();
+        assertThat(s.active()).isZero();
+        assertThat(s.idle()).isEqualTo(1); // back in pgpool, ready for the next borrower
+        mc.destroy();
+    }
+
+    @Test
+    void getConnectionLeasesEagerlyAndCloseReturnsTheConnectionToThePool() throws Exception {
+        Connection c = ds.getConnection();
+        assertThat(pool.statistics().active()).isEqualTo(1);
+        c.close();
+        assertThat(pool.statistics().active()).isZero();
+        assertThat(cm.eventIds()).containsExactly(ConnectionEvent.CONNECTION_CLOSED);
+
+        // The server reuses its managed connection; pgpool reuses its physical connection.
+        try (Connection again = ds.getConnection()) {
+            assertThat(query(again, "SELECT 1")).isEqualTo("1");
+        }
+        assertThat(cm.created).hasSize(1);
+        assertThat(pool.statistics().created()).isEqualTo(1);
+        assertThat(TestDatabase.awaitBackends(app, n -> n == 1)).isEqualTo(1);
+    }
+
+    @Test
+    void everyListenerGetsEveryEventEvenIfOneRemovesItselfMeanwhile() throws Exception {
+        ManagedConnection mc = mcf.createManagedConnection(null, null);
+        RecordingListener first = new RecordingListener();
+        RecordingListener[] quitter = new RecordingListener[1];
+        quitter[0] = new RecordingListener(e -> mc.removeConnectionEventListener(quitter[0]));
+        RecordingListener last = new RecordingListener();
+        mc.addConnectionEventListener(first);
+        mc.addConnectionEventListener(quitter[0]);
+        mc.addConnectionEventListener(last);
+
+        Connection h1 = (Connection) mc.getConnection(null, null);
+        h1.close();
+        assertThat(first.ids()).containsExactly(ConnectionEvent.CONNECTION_CLOSED);
+        assertThat(quitter[0].ids()).containsExactly(ConnectionEvent.CONNECTION_CLOSED);
+        assertThat(last.ids()).containsExactly(ConnectionEvent.CONNECTION_CLOSED);
+        assertThat(first.events.get(0).getConnectionHandle()).isSameAs(h1);
+        assertThat(first.events.get(0).getSource()).isSameAs(mc);
+
+        Connection h2 = (Connection) mc.getConnection(null, null);
+        h2.close();
+        assertThat(first.ids()).hasSize(2);
+        assertThat(quitter[0].ids()).hasSize(1); // it removed itself
+        assertThat(last.ids()).hasSize(2);
+        mc.destroy();
+    }
+
+    @Test
+    void aFatalErrorIsReportedToEveryListenerAndTheBrokenConnectionNeverComesBack() throws Exception {
+        ManagedConnection mc = mcf.createManagedConnection(null, null);
+        RecordingListener first = new RecordingListener();
+        RecordingListener second = new RecordingListener();
+        mc.addConnectionEventListener(first);
+        mc.addConnectionEventListener(second);
+        Connection h = (Connection) mc.getConnection(null, null);
+
+        // The backend is terminated (SQLState 57P01, admin_shutdown). Statements are the driver's own, so the
+        // handle sees the failure on its next call, which finds the connection gone (08003): both fatal.
+        assertThatThrownBy(() -> query(h, "SELECT pg_terminate_backend(pg_backend_pid())"))
+                .isInstanceOf(SQLException.class);
+        assertThat(first.ids()).isEmpty();
+        assertThatThrownBy(h::createStatement).isInstanceOf(SQLException.class);
+        assertThat(first.ids()).containsExactly(ConnectionEvent.CONNECTION_ERROR_OCCURRED);
+        assertThat(second.ids()).containsExactly(ConnectionEvent.CONNECTION_ERROR_OCCURRED);
+        assertThat(first.events.get(0).getException()).isInstanceOf(SQLException.class);
+        assertThat(first.events.get(0).getConnectionHandle()).isSameAs(h);
+        assertThat(mcf.getInvalidConnections(Set.of(mc))).containsExactly(mc);
+
+        mc.destroy(); // what the server does on CONNECTION_ERROR_OCCURRED
+        PoolStatistics s = pool.statistics();
+        assertThat(s.active()).isZero();
+        assertThat(s.idle()).isZero();
+        assertThat(s.closedBroken()).isEqualTo(1);
+    }
+
+    @Test
+    void cleanupIsIdempotentInvalidatesHandlesAndGivesTheLeaseBack() throws Exception {
+        ManagedConnection mc = mcf.createManagedConnection(null, null);
+        Connection h = (Connection) mc.getConnection(null, null);
+        Statement st = h.createStatement();
+        assertThat(pool.statistics().active()).isEqualTo(1);
+
+        mc.cleanup();
+        mc.cleanup();
+        assertThat(pool.statistics().active()).isZero();
+        assertThat(h.isClosed()).isTrue();
+        assertThat(st.isClosed()).isTrue();
+        assertThatThrownBy(h::createStatement).isInstanceOf(SQLException.class)
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08003");
+
+        // The managed connection is reusable after cleanup.
+        Connection next = (Connection) mc.getConnection(null, null);
+        assertThat(query(next, "SELECT 2")).isEqualTo("2");
+        next.close();
+        mc.destroy();
+        mc.destroy();
+        assertThat(pool.statistics().active()).isZero();
+    }
+
+    @Test
+    void aClosedHandleFailsEveryCallWith08003AndItsStatementsAreClosed() throws Exception {
+        Connection h = ds.getConnection();
+        Statement st = h.createStatement();
+        ResultSet rs = st.executeQuery("SELECT 1");
+        h.close();
+        h.close(); // closing twice is harmless and fires no second event
+        assertThat(cm.eventIds()).containsExactly(ConnectionEvent.CONNECTION_CLOSED);
+        assertThat(st.isClosed()).isTrue();
+        assertThat(rs.isClosed()).isTrue();
+        assertThat(h.isClosed()).isTrue();
+        assertThat(h.isValid(1)).isFalse();
+        for (ThrowingCall call : List.<ThrowingCall>of(h::createStatement, () -> h.prepareStatement("SELECT 1"),
+                h::commit, () -> h.setAutoCommit(false), h::getMetaData, () -> h.unwrap(PGConnection.class))) {
+            assertThatThrownBy(call::run).isInstanceOf(SQLException.class)
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08003");
+        }
+    }
+
+    @Test
+    void associateConnectionMovesAHandleToAnotherManagedConnection() throws Exception {
+        PgPoolManagedConnection mc1 = (PgPoolManagedConnection) mcf.createManagedConnection(null, null);
+        PgPoolManagedConnection mc2 = (PgPoolManagedConnection) mcf.createManagedConnection(null, null);
+        RecordingListener l1 = new RecordingListener();
+        RecordingListener l2 = new RecordingListener();
+        mc1.addConnectionEventListener(l1);
+        mc2.addConnectionEventListener(l2);
+
+        PgPoolConnection h = (PgPoolConnection) mc1.getConnection(null, null);
+        int pid1 = h.unwrap(PGConnection.class).getBackendPID();
+        mc2.associateConnection(h);
+        assertThat(h.managedConnection()).isSameAs(mc2);
+        assertThat(pool.statistics().active()).isZero(); // mc1 had no other use for its lease
+        assertThat(h.unwrap(PGConnection.class).getBackendPID()).isEqualTo(pid1); // mc2 leased the same, now idle
+
+        h.close();
+        assertThat(l1.ids()).isEmpty();
+        assertThat(l2.ids()).containsExactly(ConnectionEvent.CONNECTION_CLOSED);
+        mc1.cleanup(); // must not touch the moved handle's new owner
+        assertThat(pool.statistics().active()).isZero();
+        mc1.destroy();
+        mc2.destroy();
+    }
+
+    @Test
+    void unwrapGivesTheDriverConnection() throws Exception {
+        try (Connection c = ds.getConnection()) {
+            PGConnection pg = c.unwrap(PGConnection.class);
+            assertThat(pg.getBackendPID()).isPositive();
+            assertThat(c.isWrapperFor(PGConnection.class)).isTrue();
+            assertThat(c.unwrap(PgPoolConnection.class)).isSameAs(c);
+        }
+    }
+
+    @Test
+    void aPoolTimeoutReachesTheApplicationAsPgpoolsOwnException() throws Exception {
+        mcf.setMaxSize("1");
+        mcf.setMaxWait("200ms");
+        pool = ds.unwrap(PgPool.class);
+        try (Connection first = ds.getConnection()) {
+            assertThat(query(first, "SELECT 1")).isEqualTo("1");
+            assertThatThrownBy(ds::getConnection).isExactlyInstanceOf(PoolTimeoutException.class)
+                    .isInstanceOf(SQLTransientConnectionException.class);
+            // The failed request's managed connection went back to the server; nothing leaked.
+            assertThat(cm.created).hasSize(2);
+            assertThat(cm.idle).hasSize(1);
+            assertThat(pool.statistics().active()).isEqualTo(1);
+        }
+        assertThat(pool.statistics().active()).isZero();
+    }
+
+    @Test
+    void applicationDemarcatedLocalTransactionsAreReportedToListeners() throws Exception {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            c.setAutoCommit(false); // no change, no event
+            query(c, "SELECT 1");
+            c.commit();
+            query(c, "SELECT 1");
+            c.rollback();
+            c.setAutoCommit(true);
+        }
+        assertThat(cm.eventIds()).containsExactly(ConnectionEvent.LOCAL_TRANSACTION_STARTED,
+                ConnectionEvent.LOCAL_TRANSACTION_COMMITTED, ConnectionEvent.LOCAL_TRANSACTION_ROLLEDBACK,
+                ConnectionEvent.LOCAL_TRANSACTION_COMMITTED, ConnectionEvent.CONNECTION_CLOSED);
+    }
+
+    @Test
+    void uncommittedApplicationWorkIsRolledBackWhenTheHandleCloses() throws Exception {
+        TestDatabase.execute("CREATE TABLE IF NOT EXISTS pgpool_rar_local (id text PRIMARY KEY)");
+        String id = app + "-uncommitted";
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            update(c, "INSERT INTO pgpool_rar_local VALUES ('" + id + "')");
+        }
+        assertThat(TestDatabase.count("SELECT count(*) FROM pgpool_rar_local WHERE id = ?", id)).isZero();
+        try (Connection c = ds.getConnection()) {
+            assertThat(c.getAutoCommit()).isTrue(); // the next borrower gets a clean session
+        }
+    }
+
+    @Test
+    void aServerDrivenLocalTransactionHoldsTheLeaseUntilItEndsAndRefusesApplicationControl() throws Exception {
+        TestDatabase.execute("CREATE TABLE IF NOT EXISTS pgpool_rar_local (id text PRIMARY KEY)");
+        PgPoolManagedConnection mc = (PgPoolManagedConnection) mcf.createManagedConnection(null, null);
+        RecordingListener listener = new RecordingListener();
+        mc.addConnectionEventListener(listener);
+
+        mc.getLocalTransaction().begin();
+        assertThat(pool.statistics().active()).isEqualTo(1);
+        Connection h = (Connection) mc.getConnection(null, null);
+        update(h, "INSERT INTO pgpool_rar_local VALUES ('" + app + "-rolledback')");
+        assertThatThrownBy(h::commit).isInstanceOf(SQLException.class).hasMessageContaining("commit")
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("25000");
+        assertThatThrownBy(() -> h.setAutoCommit(true)).isInstanceOf(SQLException.class);
+        h.close();
+        mc.cleanup(); // the server may clean up before the transaction ends: the lease stays
+        assertThat(pool.statistics().active()).isEqualTo(1);
+        mc.getLocalTransaction().rollback();
+        assertThat(pool.statistics().active()).isZero(); // no handle open: given back at once
+
+        mc.getLocalTransaction().begin();
+        Connection h2 = (Connection) mc.getConnection(null, null);
+        update(h2, "INSERT INTO pgpool_rar_local VALUES ('" + app + "-committed')");
+        mc.getLocalTransaction().commit();
+        assertThat(pool.statistics().active()).isEqualTo(1); // a handle is still open
+        assertThat(h2.getAutoCommit()).isTrue();
+        h2.close();
+        assertThat(pool.statistics().active()).isZero();
+
+        assertThat(TestDatabase.count("SELECT count(*) FROM pgpool_rar_local WHERE id LIKE ?", app + "%"))
+                .isEqualTo(1);
+        assertThat(TestDatabase.count("SELECT count(*) FROM pgpool_rar_local WHERE id = ?", app + "-committed"))
+                .isEqualTo(1);
+        // The server demarcated: no local transaction events, only the two closes.
+        assertThat(listener.ids()).containsExactly(ConnectionEvent.CONNECTION_CLOSED,
+                ConnectionEvent.CONNECTION_CLOSED);
+        mc.destroy();
+    }
+
+    @Test
+    void applicationCredentialsLeaseFromTheirOwnPartitionAndMatchOnlyTheirManagedConnections() throws Exception {
+        TestDatabase.ensureOtherUser();
+        try (Connection c = ds.getConnection(TestDatabase.OTHER_USER, "any")) {
+            assertThat(query(c, "SELECT current_user")).isEqualTo(TestDatabase.OTHER_USER);
+        }
+        try (Connection c = ds.getConnection()) {
+            assertThat(query(c, "SELECT current_user")).isEqualTo(TestDatabase.USER);
+        }
+        assertThat(cm.created).hasSize(2); // the other user's idle managed connection did not match
+        try (Connection c = ds.getConnection(TestDatabase.OTHER_USER, "any")) {
+            assertThat(query(c, "SELECT current_user")).isEqualTo(TestDatabase.OTHER_USER);
+        }
+        assertThat(cm.created).hasSize(2);
+        assertThat(pool.statistics().created()).isEqualTo(2); // one physical connection per user, reused
+    }
+
+    @Test
+    void containerManagedSignOnUsesThePasswordCredentialOfThisFactory() throws Exception {
+        TestDatabase.ensureOtherUser();
+        PasswordCredential pc = new PasswordCredential(TestDatabase.OTHER_USER, "any".toCharArray());
+        pc.setManagedConnectionFactory(mcf);
+        Subject subject = new Subject();
+        subject.getPrivateCredentials().add(pc);
+        cm.subject = subject;
+        try (Connection c = ds.getConnection()) {
+            assertThat(query(c, "SELECT current_user")).isEqualTo(TestDatabase.OTHER_USER);
+        }
+        ManagedConnection defaultUser = mcf.createManagedConnection(null, null);
+        assertThat(mcf.matchManagedConnections(Set.of(defaultUser), subject, null)).isNull();
+        assertThat(mcf.matchManagedConnections(Set.of(defaultUser, cm.idle.get(0)), subject, null))
+                .isSameAs(cm.idle.get(0));
+        assertThatThrownBy(() -> defaultUser.getConnection(subject, null))
+                .isInstanceOf(jakarta.resource.spi.SecurityException.class);
+        defaultUser.destroy();
+    }
+
+    @FunctionalInterface
+    private interface ThrowingCall {
+        void run() throws Exception;
+    }
+
+    static String query(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    static void update(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate(sql);
+        }
+    }
+}
