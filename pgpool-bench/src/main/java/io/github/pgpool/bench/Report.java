@@ -1,0 +1,416 @@
+package io.github.pgpool.bench;
+
+import static io.github.pgpool.bench.RunAll.fmt;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.CategoryLabelPositions;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.renderer.xy.XYStepRenderer;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+
+/**
+ * Collects the run's figures and writes them as JSON, as Markdown tables with the pgpool/competitor ratios and the
+ * team's targets, and as two PNG charts (JFreeChart).
+ */
+final class Report {
+    private static final List<String> POOLS = List.of("pgpool", "hikari", "agroal", "dbcp2");
+    private static final Map<String, String> NAMES = Map.of("pgpool", "pgpool", "hikari", "HikariCP", "agroal",
+            "Agroal", "dbcp2", "DBCP2", "nopool", "no pool");
+
+    /** One JMH result. */
+    record Row(String group, String benchmark, int threads, String maxSize, String pool, double score,
+            double error, String unit, double p50, double p99, long samples) {
+        String scenario() {
+            return group + "|" + benchmark + "|" + threads + "|" + maxSize;
+        }
+    }
+
+    /** A target of the team, checked against this run. */
+    record Target(String name, double value, String goal, boolean met) {
+    }
+
+    private final RunAll.Machine machine;
+    private final List<Row> rows = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private final List<Target> targets = new ArrayList<>();
+    private List<DayNightTrace.Result> trace;
+    private String traceShape;
+    private Instant finished;
+    private Duration took;
+    private double loadAtEnd;
+
+    Report(RunAll.Machine machine) {
+        this.machine = machine;
+    }
+
+    void note(String text) {
+        notes.add(text);
+    }
+
+    void add(String group, Collection<RunResult> results) {
+        for (RunResult rr : results) {
+            String full = rr.getParams().getBenchmark();
+            String method = full.substring(full.lastIndexOf('.') + 1);
+            String pool = rr.getParams().getParam("pool");
+            String maxSize = rr.getParams().getParam("maxSize");
+            Result<?> primary = rr.getPrimaryResult();
+            boolean sampled = group.equals("pg-latency");
+            rows.add(new Row(group, method, rr.getParams().getThreads(), maxSize == null ? "8" : maxSize,
+                    pool == null ? "nopool" : pool, primary.getScore(), primary.getScoreError(),
+                    primary.getScoreUnit(), sampled ? primary.getStatistics().getPercentile(50) : Double.NaN,
+                    sampled ? primary.getStatistics().getPercentile(99) : Double.NaN,
+                    primary.getStatistics().getN()));
+        }
+    }
+
+    void trace(List<DayNightTrace.Result> results, int cycles, Duration burst, Duration idle) {
+        this.trace = results;
+        this.traceShape = cycles + " cycles of " + burst.toSeconds() + " s burst (8 threads, MaxSize 8) + "
+                + idle.toSeconds() + " s idle; pgpool Cleanup 1 s, Expires 0; HikariCP defaults (minimumIdle = "
+                + "maximumPoolSize = 8), maxLifetime/idleTimeout/keepaliveTime 0";
+    }
+
+    void finish(Instant started, double loadAverage) {
+        this.finished = Instant.now();
+        this.took = Duration.between(started, finished).truncatedTo(ChronoUnit.SECONDS);
+        this.loadAtEnd = loadAverage;
+    }
+
+    /** Scores of one scenario, by pool. */
+    private Map<String, Row> scenario(String key) {
+        Map<String, Row> byPool = new LinkedHashMap<>();
+        for (Row r : rows) {
+            if (r.scenario().equals(key)) {
+                byPool.put(r.pool, r);
+            }
+        }
+        return byPool;
+    }
+
+    private List<String> scenarios(String group) {
+        List<String> keys = new ArrayList<>();
+        for (Row r : rows) {
+            if (r.group.equals(group) && !keys.contains(r.scenario())) {
+                keys.add(r.scenario());
+            }
+        }
+        return keys;
+    }
+
+    private static double ratio(Map<String, Row> byPool, String other) {
+        Row p = byPool.get("pgpool");
+        Row o = byPool.get(other);
+        return p == null || o == null ? Double.NaN : p.score / o.score;
+    }
+
+    private void checkTargets() {
+        targets.clear();
+        for (String key : scenarios("stub")) {
+            Map<String, Row> s = scenario(key);
+            Row any = s.values().iterator().next();
+            if (any.threads < 8) {
+                continue; // the targets are for 8 and 32 threads
+            }
+            String label = "stub " + any.benchmark + " t" + any.threads + " MaxSize " + any.maxSize;
+            double h = ratio(s, "hikari");
+            targets.add(new Target(label + ": pgpool/HikariCP", h, ">= 1.0", h >= 1.0));
+            double a = ratio(s, "agroal");
+            targets.add(new Target(label + ": pgpool/Agroal", a, "> 1.0", a > 1.0));
+            double d = ratio(s, "dbcp2");
+            targets.add(new Target(label + ": pgpool/DBCP2", d, "> 1.0", d > 1.0));
+        }
+        for (String key : scenarios("pg")) {
+            Map<String, Row> s = scenario(key);
+            String label = "PostgreSQL select t" + s.values().iterator().next().threads + " MaxSize 8";
+            double h = ratio(s, "hikari");
+            targets.add(new Target(label + ": pgpool/HikariCP", h, ">= 0.95", h >= 0.95));
+            double n = ratio(s, "nopool");
+            targets.add(new Target(label + ": pgpool/no pool", n, ">= 0.9", n >= 0.9));
+        }
+        if (trace != null) {
+            double r = trace.get(0).connectionSeconds / trace.get(1).connectionSeconds;
+            targets.add(new Target("day/night connection-seconds pgpool/HikariCP", r, "<= 0.5", r <= 0.5));
+        }
+    }
+
+    void write(Path out) throws IOException {
+        checkTargets();
+        Files.writeString(out.resolve("latest.json"), Json.write(json()));
+        boolean ratiosChart = ratioChart(out.resolve("ratios.png"));
+        boolean traceChart = trace != null && traceChart(out.resolve("trace.png"));
+        Files.writeString(out.resolve("latest.md"), markdown(ratiosChart, traceChart));
+    }
+
+    private Map<String, Object> json() {
+        Map<String, Object> root = new LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cores", machine.cores());
+        m.put("cpu", machine.cpu());
+        m.put("jdk", machine.jdk());
+        m.put("os", machine.os());
+        m.put("loadAverageAtStart", machine.loadAtStart());
+        m.put("loadAverageAtEnd", loadAtEnd);
+        m.put("shared", "numbers come from a shared 2-core machine where other engineers ran builds and tests at the "
+                + "same time; single short runs (1 fork, 1-s iterations): treat differences under ~10% as noise");
+        root.put("machine", m);
+        root.put("pgpoolCommit", System.getProperty("bench.commit", "unknown"));
+        root.put("finished", finished.toString());
+        root.put("durationSeconds", took.toSeconds());
+        root.put("notes", notes);
+        for (String group : List.of("stub", "pg", "pg-latency")) {
+            List<Object> list = new ArrayList<>();
+            for (String key : scenarios(group)) {
+                Map<String, Row> s = scenario(key);
+                Row any = s.values().iterator().next();
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("benchmark", any.benchmark);
+                e.put("threads", any.threads);
+                e.put("maxSize", Integer.parseInt(any.maxSize));
+                e.put("unit", any.unit);
+                Map<String, Object> scores = new LinkedHashMap<>();
+                for (Row r : s.values()) {
+                    Map<String, Object> v = new LinkedHashMap<>();
+                    v.put("score", r.score);
+                    v.put("error", r.error);
+                    if (group.equals("pg-latency")) {
+                        v.put("p50", r.p50);
+                        v.put("p99", r.p99);
+                        v.put("samples", r.samples);
+                    }
+                    scores.put(r.pool, v);
+                }
+                e.put("results", scores);
+                if (!group.equals("pg-latency")) {
+                    Map<String, Object> ratios = new LinkedHashMap<>();
+                    for (String other : List.of("hikari", "agroal", "dbcp2", "nopool")) {
+                        if (s.containsKey(other)) {
+                            ratios.put("pgpool/" + other, ratio(s, other));
+                        }
+                    }
+                    e.put("ratios", ratios);
+                }
+                list.add(e);
+            }
+            root.put(group.equals("pg-latency") ? "pgBorrowLatency" : group, list);
+        }
+        if (trace != null) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("shape", traceShape);
+            for (DayNightTrace.Result r : trace) {
+                Map<String, Object> v = new LinkedHashMap<>();
+                v.put("seconds", r.seconds);
+                v.put("connectionSeconds", r.connectionSeconds);
+                v.put("backendSeconds", r.backendSeconds);
+                v.put("peakOpen", r.peakOpen);
+                v.put("peakBackends", r.peakBackends);
+                v.put("requests", r.requests);
+                t.put(r.pool, v);
+            }
+            t.put("ratio pgpool/hikari connectionSeconds", trace.get(0).connectionSeconds
+                    / trace.get(1).connectionSeconds);
+            root.put("trace", t);
+        }
+        List<Object> tl = new ArrayList<>();
+        for (Target t : targets) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("target", t.name());
+            v.put("value", t.value());
+            v.put("goal", t.goal());
+            v.put("met", t.met());
+            tl.add(v);
+        }
+        root.put("targets", tl);
+        return root;
+    }
+
+    private String markdown(boolean ratiosChart, boolean traceChart) {
+        StringBuilder md = new StringBuilder();
+        md.append("# pgpool benchmark results\n\n");
+        md.append("Finished ").append(finished.truncatedTo(ChronoUnit.SECONDS)).append(" in ").append(took.toSeconds())
+                .append(" s. See README.md for what each number means and how to run it.\n\n");
+        md.append("pgpool commit: `").append(System.getProperty("bench.commit", "unknown")).append("`\n\n");
+        md.append("| machine | |\n|---|---|\n");
+        md.append("| cores | ").append(machine.cores()).append(" |\n");
+        md.append("| CPU | ").append(machine.cpu()).append(" |\n");
+        md.append("| JDK | ").append(machine.jdk()).append(" |\n");
+        md.append("| OS | ").append(machine.os()).append(" |\n");
+        md.append("| load average start / end | ").append(fmt(machine.loadAtStart())).append(" / ")
+                .append(fmt(loadAtEnd)).append(" |\n\n");
+        md.append("> Numbers come from a **shared 2-core machine** on which other engineers ran builds and tests at "
+                + "the same time, from one short run (1 fork, 1-s iterations). Treat differences under ~10% as "
+                + "noise; the ± columns are JMH's 99.9% confidence half-widths where it could compute one.\n\n");
+        for (String n : notes) {
+            md.append("> ").append(n).append("\n\n");
+        }
+
+        if (!scenarios("stub").isEmpty()) {
+            md.append("## Pool overhead, stub driver (ops/ms, higher is better)\n\n");
+            md.append("| benchmark | threads | MaxSize | pgpool | HikariCP | Agroal | DBCP2 | pgpool/HikariCP | "
+                    + "pgpool/Agroal | pgpool/DBCP2 |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (String key : scenarios("stub")) {
+                Map<String, Row> s = scenario(key);
+                Row any = s.values().iterator().next();
+                md.append("| ").append(any.benchmark).append(" | ").append(any.threads).append(" | ")
+                        .append(any.maxSize);
+                for (String p : POOLS) {
+                    md.append(" | ").append(score(s.get(p)));
+                }
+                for (String p : List.of("hikari", "agroal", "dbcp2")) {
+                    md.append(" | ").append(ratioText(ratio(s, p)));
+                }
+                md.append(" |\n");
+            }
+            md.append('\n');
+        }
+        if (!scenarios("pg").isEmpty()) {
+            md.append("## Real PostgreSQL: SELECT by primary key, MaxSize 8 (ops/ms, higher is better)\n\n");
+            md.append("| threads | pgpool | HikariCP | Agroal | DBCP2 | no pool | pgpool/HikariCP | pgpool/Agroal | "
+                    + "pgpool/DBCP2 | pgpool/no pool |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (String key : scenarios("pg")) {
+                Map<String, Row> s = scenario(key);
+                md.append("| ").append(s.values().iterator().next().threads);
+                for (String p : List.of("pgpool", "hikari", "agroal", "dbcp2", "nopool")) {
+                    md.append(" | ").append(score(s.get(p)));
+                }
+                for (String p : List.of("hikari", "agroal", "dbcp2", "nopool")) {
+                    md.append(" | ").append(ratioText(ratio(s, p)));
+                }
+                md.append(" |\n");
+            }
+            md.append("\n\"no pool\" is one dedicated pgjdbc connection per thread (32 backends at 32 threads).\n\n");
+        }
+        if (!scenarios("pg-latency").isEmpty()) {
+            md.append("## Real PostgreSQL: getConnection() latency, MaxSize 8 (µs, p50 / p99, lower is better)\n\n");
+            md.append("| threads | pgpool | HikariCP | Agroal | DBCP2 |\n|---:|---:|---:|---:|---:|\n");
+            for (String key : scenarios("pg-latency")) {
+                Map<String, Row> s = scenario(key);
+                md.append("| ").append(s.values().iterator().next().threads);
+                for (String p : POOLS) {
+                    Row r = s.get(p);
+                    md.append(" | ").append(r == null ? "–" : String.format(Locale.ROOT, "%.1f / %.1f", r.p50, r.p99));
+                }
+                md.append(" |\n");
+            }
+            md.append('\n');
+        }
+        if (trace != null) {
+            md.append("## Day/night trace: resources held\n\n").append(traceShape).append(".\n\n");
+            md.append("| pool | connection-seconds | backend-seconds (pg_stat_activity) | peak connections | "
+                    + "peak backends | requests served | trace length (s) |\n|---|---:|---:|---:|---:|---:|---:|\n");
+            for (DayNightTrace.Result r : trace) {
+                md.append("| ").append(NAMES.get(r.pool)).append(" | ").append(fmt(r.connectionSeconds)).append(" | ")
+                        .append(fmt(r.backendSeconds)).append(" | ").append(r.peakOpen).append(" | ")
+                        .append(r.peakBackends).append(" | ").append(r.requests).append(" | ").append(fmt(r.seconds))
+                        .append(" |\n");
+            }
+            md.append("\npgpool/HikariCP connection-seconds: **")
+                    .append(ratioText(trace.get(0).connectionSeconds / trace.get(1).connectionSeconds))
+                    .append("**\n\n");
+        }
+        if (!targets.isEmpty()) {
+            md.append("## Targets\n\n| target | value | goal | met |\n|---|---:|---|---|\n");
+            for (Target t : targets) {
+                md.append("| ").append(t.name()).append(" | ").append(ratioText(t.value())).append(" | ")
+                        .append(t.goal()).append(" | ").append(t.met() ? "yes" : "**no**").append(" |\n");
+            }
+            md.append('\n');
+        }
+        if (ratiosChart) {
+            md.append("![pgpool throughput relative to the others](ratios.png)\n\n");
+        }
+        if (traceChart) {
+            md.append("![open connections during the day/night trace](trace.png)\n");
+        }
+        return md.toString();
+    }
+
+    private static String score(Row r) {
+        if (r == null) {
+            return "–";
+        }
+        return Double.isFinite(r.error) ? fmt(r.score) + " ± " + fmt(r.error) : fmt(r.score);
+    }
+
+    private static String ratioText(double r) {
+        return Double.isFinite(r) ? String.format(Locale.ROOT, "%.2fx", r) : "–";
+    }
+
+    private boolean ratioChart(Path file) throws IOException {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (String group : List.of("stub", "pg")) {
+            for (String key : scenarios(group)) {
+                Map<String, Row> s = scenario(key);
+                Row any = s.values().iterator().next();
+                String label = group.equals("pg") ? "PG select t" + any.threads
+                        : (any.benchmark.startsWith("connection") ? "conn" : "stmt") + " t" + any.threads + " m"
+                                + any.maxSize;
+                for (String other : List.of("hikari", "agroal", "dbcp2", "nopool")) {
+                    double r = ratio(s, other);
+                    if (Double.isFinite(r)) {
+                        data.addValue(r, "pgpool / " + NAMES.get(other), label);
+                    }
+                }
+            }
+        }
+        if (data.getColumnCount() == 0) {
+            return false;
+        }
+        JFreeChart chart = ChartFactory.createBarChart("pgpool throughput relative to each pool (1.0 = equal)",
+                "scenario (stub: conn/stmt cycle, threads, MaxSize; PG: threads, MaxSize 8)", "ratio", data,
+                PlotOrientation.VERTICAL, true, false, false);
+        chart.getCategoryPlot().getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);
+        ValueMarker one = new ValueMarker(1.0, Color.RED, new BasicStroke(1.5f));
+        chart.getCategoryPlot().addRangeMarker(one);
+        chart.getCategoryPlot().setBackgroundPaint(Color.WHITE);
+        chart.getCategoryPlot().setRangeGridlinePaint(Color.LIGHT_GRAY);
+        ChartUtils.saveChartAsPNG(file.toFile(), chart, 1200, 600);
+        return true;
+    }
+
+    private boolean traceChart(Path file) throws IOException {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (DayNightTrace.Result r : trace) {
+            XYSeries open = new XYSeries(NAMES.get(r.pool) + " open connections");
+            XYSeries backends = new XYSeries(NAMES.get(r.pool) + " backends (pg_stat_activity)");
+            for (double[] p : r.series) {
+                open.add(p[0], p[1]);
+                backends.add(p[0], p[2]);
+            }
+            data.addSeries(open);
+            data.addSeries(backends);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart("Day/night trace: physical connections held over time",
+                "seconds", "connections", data, PlotOrientation.VERTICAL, true, false, false);
+        XYStepRenderer renderer = new XYStepRenderer();
+        renderer.setSeriesStroke(1, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                new float[] {4f, 4f}, 0f));
+        renderer.setSeriesStroke(3, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                new float[] {4f, 4f}, 0f));
+        chart.getXYPlot().setRenderer(renderer);
+        chart.getXYPlot().setBackgroundPaint(Color.WHITE);
+        chart.getXYPlot().setRangeGridlinePaint(Color.LIGHT_GRAY);
+        ChartUtils.saveChartAsPNG(file.toFile(), chart, 1200, 500);
+        return true;
+    }
+}

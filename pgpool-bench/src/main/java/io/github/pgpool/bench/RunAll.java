@@ -1,0 +1,161 @@
+package io.github.pgpool.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the short benchmark suite in one go and writes {@code results/latest.json}, {@code results/latest.md} and the
+ * charts. Parts and lengths are set with system properties (defaults keep the whole run under 10 minutes on
+ * 2 cores):
+ * <ul>
+ *   <li>{@code bench.parts} — any of {@code stub,pg,trace} (default all three);</li>
+ *   <li>{@code bench.warmup}, {@code bench.iterations} — JMH iterations of 1 s (default 1 and 2);</li>
+ *   <li>{@code bench.trace.cycles}, {@code bench.trace.burst}, {@code bench.trace.idle} — day/night trace (default
+ *       3 cycles of 2 s bursts and 10 s idle);</li>
+ *   <li>{@code bench.out} — the results directory (default {@code results}).</li>
+ * </ul>
+ */
+public final class RunAll {
+    private static final List<String> POOLS = List.of("pgpool", "hikari", "agroal", "dbcp2");
+
+    private RunAll() {
+    }
+
+    /** Entry point of {@code run.sh}. */
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        Instant started = Instant.now();
+        Path out = Path.of(System.getProperty("bench.out", "results"));
+        Files.createDirectories(out);
+        List<String> parts = List.of(System.getProperty("bench.parts", "stub,pg,trace").split(","));
+        Report report = new Report(Machine.describe());
+
+        if (parts.contains("stub")) {
+            for (int threads : new int[] {1, 8, 32}) {
+                progress("stub driver, " + threads + " thread(s)");
+                report.add("stub", run(options(StubPoolBenchmark.class.getSimpleName(), threads, out)));
+            }
+        }
+        boolean pg = PgDatabase.available();
+        if (!pg && (parts.contains("pg") || parts.contains("trace"))) {
+            report.note("PostgreSQL was not reachable at " + PgDatabase.host() + ":" + PgDatabase.port()
+                    + ": the real-database benchmarks and the trace were skipped.");
+        }
+        if (pg) {
+            PgDatabase.prepare();
+        }
+        if (pg && parts.contains("pg")) {
+            for (int threads : new int[] {8, 32}) {
+                progress("PostgreSQL select by id, " + threads + " threads");
+                report.add("pg", run(options(PgSelectBenchmark.class.getSimpleName(), threads, out)));
+                report.add("pg", run(options(PgNoPoolBenchmark.class.getSimpleName(), threads, out)));
+                progress("PostgreSQL borrow latency, " + threads + " threads");
+                report.add("pg-latency", run(options(PgBorrowLatencyBenchmark.class.getSimpleName(), threads, out)));
+            }
+        }
+        if (pg && parts.contains("trace")) {
+            int cycles = Integer.getInteger("bench.trace.cycles", 3);
+            Duration burst = Duration.ofSeconds(Long.getLong("bench.trace.burst", 2));
+            Duration idle = Duration.ofSeconds(Long.getLong("bench.trace.idle", 10));
+            progress("day/night trace: " + cycles + " x (" + burst.toSeconds() + " s burst, " + idle.toSeconds()
+                    + " s idle)");
+            report.trace(DayNightTrace.runBoth(8, burst, idle, cycles, Duration.ofSeconds(1)), cycles, burst, idle);
+        }
+        report.finish(started, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        report.write(out);
+        progress("done in " + Duration.between(started, Instant.now()).truncatedTo(ChronoUnit.SECONDS)
+                + "; results in " + out.toAbsolutePath());
+    }
+
+    private static void progress(String what) {
+        System.out.println("[pgpool-bench " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "] " + what);
+    }
+
+    private static ChainedOptionsBuilder options(String benchmark, int threads, Path out) {
+        List<String> jvmArgs = new ArrayList<>();
+        for (String p : List.of("bench.pg.host", "bench.pg.port", "bench.pg.user")) {
+            if (System.getProperty(p) != null) {
+                jvmArgs.add("-D" + p + "=" + System.getProperty(p));
+            }
+        }
+        return new OptionsBuilder()
+                .include("\\." + benchmark + "\\.")
+                .threads(threads)
+                .forks(1)
+                .warmupIterations(Integer.getInteger("bench.warmup", 1))
+                .warmupTime(TimeValue.seconds(1))
+                .measurementIterations(Integer.getInteger("bench.iterations", 2))
+                .measurementTime(TimeValue.seconds(1))
+                .jvmArgsAppend(jvmArgs.toArray(new String[0]))
+                .output(log(out, benchmark, threads, ""));
+    }
+
+    private static String log(Path out, String benchmark, int threads, String suffix) {
+        return out.resolve("jmh-" + benchmark + "-t" + threads + suffix + ".log").toString();
+    }
+
+    /**
+     * Runs the benchmarks and, once, any pool whose configurations produced no result (on a shared machine a
+     * neighbour's test may restart or terminate PostgreSQL backends while a pool starts).
+     */
+    private static Collection<RunResult> run(ChainedOptionsBuilder options) throws RunnerException {
+        List<RunResult> results = new ArrayList<>(new Runner(options.build()).run());
+        Set<String> expected = new LinkedHashSet<>(POOLS);
+        boolean pooled = results.isEmpty() || results.get(0).getParams().getParam("pool") != null;
+        if (pooled) {
+            for (RunResult r : results) {
+                expected.remove(r.getParams().getParam("pool"));
+            }
+        }
+        if (pooled && !expected.isEmpty() || !pooled && results.isEmpty()) {
+            progress("retrying after a failure: " + (pooled ? expected : "no pool"));
+            if (pooled) {
+                options.param("pool", expected.toArray(new String[0]));
+            }
+            options.output(log(Path.of(System.getProperty("bench.out", "results")), "retry", 0,
+                    "-" + System.nanoTime()));
+            results.addAll(new Runner(options.build()).run());
+        }
+        return results;
+    }
+
+    /** The machine the numbers come from. */
+    record Machine(int cores, String cpu, String jdk, String os, double loadAtStart) {
+        static Machine describe() {
+            String cpu = "unknown";
+            try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+                cpu = lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
+                        .findFirst().orElse(cpu);
+            } catch (IOException | RuntimeException e) {
+                // Not Linux: the CPU model stays unknown.
+            }
+            String jdk = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
+            String os = System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                    + System.getProperty("os.arch");
+            return new Machine(Runtime.getRuntime().availableProcessors(), cpu, jdk, os,
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+    }
+
+    static String fmt(double d) {
+        return String.format(Locale.ROOT, "%.1f", d);
+    }
+}
