@@ -96,6 +96,15 @@ public final class PgPoolConnection extends ConnectionHandle implements Connecti
         }
     }
 
+    /**
+     * @return false while a transaction manager controls the transaction (as JDBC specifies for global
+     *     transactions, whatever flag the driver keeps), else the driver's setting
+     */
+    @Override
+    public boolean getAutoCommit() throws SQLException {
+        return super.getAutoCommit() && !managedConnection.inManagedTransaction();
+    }
+
     @Override
     public void commit() throws SQLException {
         super.commit();

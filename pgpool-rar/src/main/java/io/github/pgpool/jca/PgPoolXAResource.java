@@ -24,7 +24,9 @@ import org.postgresql.core.TransactionState;
  *   <li>{@code isSameRM} is true only for this very object: pgjdbc cannot join a branch from another connection, so
  *       the server must not merge branches.</li>
  * </ul>
- * pgjdbc limits apply: no interleaving, no suspend/resume, no transaction timeout.
+ * pgjdbc limits apply: no interleaving, no suspend/resume, no transaction timeout. (pgjdbc 42.7.14 opens a branch
+ * with an explicit {@code BEGIN} and leaves the connection's autocommit flag on; {@link PgPoolConnection} therefore
+ * reports autocommit off and guards transaction control itself while a branch is pending.)
  */
 final class PgPoolXAResource implements XAResource {
     private static final System.Logger LOG = System.getLogger(PgPoolXAResource.class.getName());
@@ -91,7 +93,20 @@ final class PgPoolXAResource implements XAResource {
     public int prepare(Xid xid) throws XAException {
         synchronized (mc) {
             requireBranch(xid);
-            int vote = xaOf(branchLease).prepare(xid);
+            XAResource xa = xaOf(branchLease);
+            int vote = xa.prepare(xid);
+            if (vote == XA_RDONLY) {
+                // The transaction manager will not complete a read-only branch, yet pgjdbc did PREPARE it (on a
+                // read-only connection): commit it now so no prepared transaction is left holding resources.
+                try {
+                    xa.commit(xid, false);
+                } catch (XAException e) {
+                    LOG.log(Level.WARNING, "pgpool: committing read-only branch {0} failed: {1}", xid,
+                            e.getMessage());
+                }
+                finishBranch();
+                return vote;
+            }
             state = PREPARED;
             return vote;
         }
