@@ -63,6 +63,7 @@ public final class PgPool implements AutoCloseable {
     private final SessionReset sessionReset;
     private final Scheduler.Cancellable housekeeping;
     private final Credentials defaultCredentials;
+    private final PoolJmx jmx;
 
     private final int maxSize;
     private final long maxWaitNanos;
@@ -116,6 +117,7 @@ public final class PgPool implements AutoCloseable {
         this.leakNanos = settings.leakThreshold().toNanos();
         Scheduler scheduler = b.scheduler != null ? b.scheduler : Scheduler.daemonThread("pgpool-housekeeper " + name);
         this.housekeeping = scheduler.scheduleRepeatedly(this::housekeep, housekeepingPeriod(settings));
+        this.jmx = b.jmx ? PoolJmx.register(this) : null;
         LOG.log(Level.INFO, "pgpool {0} created: MaxSize={1}, MaxWait={2}, Expires={3}, Cleanup={4}", name,
                 maxSize, settings.text(io.github.pgpool.api.PoolSetting.MAX_WAIT),
                 settings.text(io.github.pgpool.api.PoolSetting.EXPIRES),
@@ -758,6 +760,9 @@ public final class PgPool implements AutoCloseable {
             }
         }
         housekeeping.close();
+        if (jmx != null) {
+            jmx.unregister();
+        }
         closeAll(toClose, 0);
         LOG.log(Level.INFO, "pgpool {0} closed", name);
     }
@@ -767,6 +772,11 @@ public final class PgPool implements AutoCloseable {
         synchronized (lock) {
             return closed;
         }
+    }
+
+    /** @return the JMX name of this pool's {@link io.github.pgpool.api.PoolMXBean}, or empty if not published */
+    public java.util.Optional<javax.management.ObjectName> mxBeanName() {
+        return java.util.Optional.ofNullable(jmx == null ? null : jmx.objectName());
     }
 
     @Override
@@ -800,6 +810,7 @@ public final class PgPool implements AutoCloseable {
         private PoolListener listener = new PoolListener() {
         };
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+        private boolean jmx = true;
 
         private Builder(PoolSettings settings) {
             this.settings = Objects.requireNonNull(settings, "settings");
@@ -835,6 +846,12 @@ public final class PgPool implements AutoCloseable {
          */
         public Builder random(DoubleSupplier random) {
             this.random = Objects.requireNonNull(random);
+            return this;
+        }
+
+        /** Whether to publish the pool's MXBean on the platform MBean server (default: yes). */
+        public Builder jmx(boolean publish) {
+            this.jmx = publish;
             return this;
         }
 

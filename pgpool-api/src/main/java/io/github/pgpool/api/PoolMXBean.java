@@ -1,0 +1,70 @@
+package io.github.pgpool.api;
+
+import java.util.Map;
+
+/**
+ * A pool's management interface, registered with the platform MBean server as
+ * {@code io.github.pgpool:type=Pool,name="<pool name>"} while the pool is open, so that JConsole, VisualVM, the
+ * servers' consoles and monitoring agents can read it. Nothing here ever shows a password.
+ */
+public interface PoolMXBean {
+    /** @return the pool's name */
+    String getPoolName();
+
+    /** @return the configured MaxSize */
+    int getMaxSize();
+
+    /** @return physical connections open or being opened or closed */
+    int getTotal();
+
+    /** @return connections lent to borrowers */
+    int getActive();
+
+    /** @return open connections waiting in the pool */
+    int getIdle();
+
+    /** @return borrowers waiting for a connection */
+    int getWaiting();
+
+    /** @return physical connections opened since the pool started */
+    long getCreated();
+
+    /** @return connections closed because they reached Expires */
+    long getClosedExpired();
+
+    /** @return connections closed because they were idle longer than Cleanup */
+    long getClosedIdle();
+
+    /** @return connections closed because they failed */
+    long getClosedBroken();
+
+    /** @return connections closed for other credentials or by an administrator */
+    long getClosedEvicted();
+
+    /** @return failed attempts to open a physical connection */
+    long getConnectFailures();
+
+    /** @return connections handed out since the pool started */
+    long getBorrows();
+
+    /** @return borrowers that timed out after MaxWait */
+    long getTimeouts();
+
+    /** @return connections reported as possible leaks */
+    long getLeaks();
+
+    /** @return the mean time a borrow waited, in milliseconds */
+    double getWaitTimeMeanMillis();
+
+    /** @return the longest time one borrow waited, in milliseconds */
+    double getWaitTimeMaxMillis();
+
+    /** @return every setting in text form; the password is masked */
+    Map<String, String> getSettings();
+
+    /** Closes every idle connection now; connections in use are untouched. */
+    void evictIdle();
+
+    /** Replaces every connection: idle ones now, those in use when they come back. */
+    void evictAll();
+}

@@ -1,0 +1,77 @@
+package io.github.pgpool.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.pgpool.api.PoolMXBean;
+import io.github.pgpool.api.PoolSettings;
+import java.lang.management.ManagementFactory;
+import javax.management.JMX;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.TabularData;
+import org.junit.jupiter.api.Test;
+
+class PoolJmxTest {
+    private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+
+    private static PgPool pool(String name) {
+        PoolSettings s = PoolSettings.builder().databaseName("db").poolName(name).password("jmx-Secret-99")
+                .maxSize(3).build();
+        return PgPool.builder(s).connectionFactory(new StubFactory()).clock(FakeClock.manual())
+                .scheduler(new ManualScheduler()).build();
+    }
+
+    @Test
+    void publishesFiguresSettingsAndOperationsWhileThePoolIsOpen() throws Exception {
+        PgPool pool = pool("jmx test");
+        ObjectName name = pool.mxBeanName().orElseThrow();
+        assertThat(name.toString()).isEqualTo("io.github.pgpool:type=Pool,name=\"jmx test\"");
+        PoolMXBean bean = JMX.newMXBeanProxy(server, name, PoolMXBean.class);
+
+        PooledConnection busy = pool.borrow();
+        pool.borrow().release();
+        assertThat(bean.getTotal()).isEqualTo(2);
+        assertThat(bean.getActive()).isEqualTo(1);
+        assertThat(bean.getIdle()).isEqualTo(1);
+        assertThat(bean.getBorrows()).isEqualTo(2);
+        assertThat(bean.getMaxSize()).isEqualTo(3);
+        assertThat(bean.getSettings()).containsEntry("MaxSize", "3").containsEntry("Password", "*****");
+
+        bean.evictIdle();
+        assertThat(bean.getIdle()).isZero();
+        assertThat(bean.getClosedEvicted()).isEqualTo(1);
+        busy.release();
+
+        StringBuilder everything = new StringBuilder();
+        for (var attribute : server.getMBeanInfo(name).getAttributes()) {
+            Object value = server.getAttribute(name, attribute.getName());
+            if (value instanceof TabularData) {
+                for (Object row : ((TabularData) value).values()) {
+                    everything.append(((CompositeData) row).values());
+                }
+            } else {
+                everything.append(value);
+            }
+        }
+        assertThat(everything.toString()).doesNotContain("jmx-Secret-99");
+
+        pool.close();
+        assertThat(server.isRegistered(name)).as("unregistered when the pool closes").isFalse();
+    }
+
+    @Test
+    void aSecondPoolOfTheSameNameGetsItsOwnEntry() {
+        PgPool first = pool("twin");
+        PgPool second = pool("twin");
+        try {
+            assertThat(second.mxBeanName().orElseThrow()).isNotEqualTo(first.mxBeanName().orElseThrow());
+            assertThat(second.mxBeanName().orElseThrow().getKeyProperty("instance")).isEqualTo("2");
+        } finally {
+            first.close();
+            second.close();
+        }
+        assertThat(server.queryNames(null, null).stream().map(ObjectName::toString))
+                .noneMatch(n -> n.contains("twin"));
+    }
+}
