@@ -25,11 +25,13 @@ final class FakeConnectionManager implements ConnectionManager, ConnectionEventL
     final transient List<ConnectionEvent> events = new ArrayList<>();
     /** Container-managed sign-on: passed to the factory if set. */
     transient Subject subject;
+    /** Like Payara with pooling=false: a new managed connection per request, destroyed after close. */
+    transient boolean pooling = true;
 
     @Override
     public synchronized Object allocateConnection(ManagedConnectionFactory factory, ConnectionRequestInfo info)
             throws ResourceException {
-        ManagedConnection mc = idle.isEmpty() ? null
+        ManagedConnection mc = idle.isEmpty() || !pooling ? null
                 : factory.matchManagedConnections(new HashSet<>(idle), subject, info);
         if (mc == null) {
             mc = factory.createManagedConnection(subject, info);
@@ -43,10 +45,17 @@ final class FakeConnectionManager implements ConnectionManager, ConnectionEventL
 
     @Override
     public synchronized void connectionClosed(ConnectionEvent event) {
-        events.add(event);
+        if (pooling) {
+            events.add(event);
+        }
         ManagedConnection mc = (ManagedConnection) event.getSource();
         try {
             mc.cleanup();
+            if (!pooling) {
+                mc.destroy();
+                created.remove(mc);
+                return;
+            }
         } catch (ResourceException e) {
             throw new IllegalStateException(e);
         }
