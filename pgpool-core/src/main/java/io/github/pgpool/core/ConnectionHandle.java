@@ -36,7 +36,7 @@ import java.util.concurrent.Executor;
  */
 public abstract class ConnectionHandle implements Connection {
     /** Statements opened through this handle and maybe still open; pruned as it grows. */
-    private final ArrayList<Statement> statements = new ArrayList<>(4);
+    private ArrayList<Statement> statements; // made on the first statement: many handles open none
     private boolean closed;
 
     /**
@@ -86,7 +86,9 @@ public abstract class ConnectionHandle implements Connection {
     }
 
     private <S extends Statement> S track(S statement) {
-        if (statements.size() >= 16) {
+        if (statements == null) {
+            statements = new ArrayList<>(4);
+        } else if (statements.size() >= 16) {
             statements.removeIf(ConnectionHandle::isClosedQuietly);
         }
         statements.add(statement);
@@ -103,6 +105,9 @@ public abstract class ConnectionHandle implements Connection {
 
     /** Closes the statements opened through this handle; errors are ignored, as the connection goes back anyway. */
     protected final void closeStatements() {
+        if (statements == null) {
+            return;
+        }
         for (Statement s : statements) {
             try {
                 s.close();

@@ -59,6 +59,8 @@ public final class PgPool implements AutoCloseable {
     private final ConnectionFactory factory;
     private final PoolClock clock;
     private final PoolListener listener;
+    /** Whether a listener was given: saves the per-borrow event (and its Duration) when nobody listens. */
+    private final boolean notifyBorrows;
     private final DoubleSupplier random;
     private final SessionReset sessionReset;
     private final Scheduler.Cancellable housekeeping;
@@ -103,6 +105,7 @@ public final class PgPool implements AutoCloseable {
         this.factory = b.factory != null ? b.factory : new PgConnectionFactory(settings);
         this.clock = b.clock;
         this.listener = b.listener;
+        this.notifyBorrows = b.listener != Builder.NO_LISTENER;
         this.random = b.random;
         this.sessionReset = new SessionReset(settings.alwaysResetSession(), settings.validationTimeout());
         this.defaultCredentials = settings.defaultCredentials();
@@ -176,6 +179,7 @@ public final class PgPool implements AutoCloseable {
         final long start = clock.nanoTime();
         final long deadline = start + maxWaitNanos;
         for (;;) {
+            long now = start;
             Object grant;
             Waiter waiter = null;
             List<PooledConnection> toClose = null;
@@ -188,7 +192,7 @@ public final class PgPool implements AutoCloseable {
                 if (waiters.isEmpty()) {
                     Partition partition = partitionLocked(credentials);
                     PooledConnection pc;
-                    long now = clock.nanoTime();
+                    now = clock.nanoTime();
                     while ((pc = partition.idle.pollFirst()) != null) {
                         idle--;
                         if (isExpiredLocked(pc, now)) {
@@ -229,13 +233,16 @@ public final class PgPool implements AutoCloseable {
             closeAll(toClose, keptSlots);
             if (waiter != null) {
                 grant = await(waiter, start, deadline);
+                now = clock.nanoTime();
             }
             if (grant == Waiter.SLOT) {
                 return open(credentials, start, deadline);
             }
             PooledConnection pc = (PooledConnection) grant;
-            if (isUsable(pc, deadline)) {
-                listener.borrowed(name, Duration.ofNanos(clock.nanoTime() - start));
+            if (isUsable(pc, now, deadline)) {
+                if (notifyBorrows) {
+                    listener.borrowed(name, Duration.ofNanos(now - start));
+                }
                 return pc;
             }
             // Dead: close it, free its slot (a waiter may get it) and try again within the same deadline.
@@ -246,6 +253,7 @@ public final class PgPool implements AutoCloseable {
     /** Lends an idle connection or one handed over to a waiter. Caller holds the lock. */
     private void lendLocked(PooledConnection pc, long now, long borrowStart) {
         pc.state = PooledConnection.State.IN_USE;
+        pc.lend();
         pc.borrowedAt = now;
         pc.leakReported = false;
         pc.borrowedHere = leakNanos > 0 ? new Throwable("connection borrowed here") : null;
@@ -410,7 +418,9 @@ public final class PgPool implements AutoCloseable {
             throw new PoolClosedException(name);
         }
         listener.connectionCreated(name, credentials);
-        listener.borrowed(name, Duration.ofNanos(now - start));
+        if (notifyBorrows) {
+            listener.borrowed(name, Duration.ofNanos(now - start));
+        }
         LOG.log(Level.DEBUG, "pgpool {0}: opened a connection for {1}", name, credentials.user());
         return pc;
     }
@@ -448,8 +458,7 @@ public final class PgPool implements AutoCloseable {
      * Checks a connection about to be lent: validated if idle a while or suspect since a fatal error, within
      * ValidationTimeout and what is left of the borrower's MaxWait (but at least 50 ms).
      */
-    private boolean isUsable(PooledConnection pc, long deadline) {
-        long now = clock.nanoTime();
+    private boolean isUsable(PooledConnection pc, long now, long deadline) {
         long suspectSince = suspectBefore;
         boolean suspect = suspectSince != NEVER && pc.lastUsed - suspectSince <= 0;
         if (!suspect && now - pc.lastUsed < validateIdleNanos) {
@@ -474,10 +483,8 @@ public final class PgPool implements AutoCloseable {
 
     /** Gives a connection back; see {@link PooledConnection#release()}. */
     void release(PooledConnection pc) {
-        synchronized (lock) {
-            if (pc.state != PooledConnection.State.IN_USE) {
-                throw new IllegalStateException("pgpool " + name + ": connection released twice");
-            }
+        if (!pc.giveBack()) {
+            throw new IllegalStateException("pgpool " + name + ": connection released twice");
         }
         boolean reusable = !pc.isBroken();
         if (reusable) {
@@ -532,7 +539,7 @@ public final class PgPool implements AutoCloseable {
         }
         if (closeReason != null) {
             closeAndFreeSlot(pc);
-        } else if (handedTo != null) {
+        } else if (handedTo != null && notifyBorrows) {
             listener.borrowed(name, Duration.ofNanos(pc.borrowedAt - handedTo.start));
         }
     }
@@ -807,8 +814,9 @@ public final class PgPool implements AutoCloseable {
         private ConnectionFactory factory;
         private PoolClock clock = PoolClock.SYSTEM;
         private Scheduler scheduler;
-        private PoolListener listener = new PoolListener() {
+        private static final PoolListener NO_LISTENER = new PoolListener() {
         };
+        private PoolListener listener = NO_LISTENER;
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
         private boolean jmx = true;
 

@@ -4,6 +4,7 @@ import io.github.pgpool.api.Credentials;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import javax.transaction.xa.XAResource;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.xa.PGXAConnection;
@@ -50,6 +51,13 @@ public final class PooledConnection {
     private boolean jdbcStateChanged;
     private volatile boolean broken;
     private PGXAConnection xaConnection;
+    /** The driver's own connection, resolved once; {@code null} if the connection is not pgjdbc's. */
+    final BaseConnection pg;
+
+    /** 1 while lent: the borrower's {@link #release()} moves it to 0 once, by compare-and-set. */
+    private volatile int lent;
+    private static final AtomicIntegerFieldUpdater<PooledConnection> LENT =
+            AtomicIntegerFieldUpdater.newUpdater(PooledConnection.class, "lent");
 
     PooledConnection(PgPool pool, Connection connection, Credentials credentials, Partition partition,
             long createdAt, long expiresAt, ConnectionProfile profile) {
@@ -60,6 +68,7 @@ public final class PooledConnection {
         this.createdAt = createdAt;
         this.expiresAt = expiresAt;
         this.profile = profile;
+        this.pg = pgjdbc(connection);
         this.lastUsed = createdAt;
     }
 
@@ -80,7 +89,10 @@ public final class PooledConnection {
      */
     public XAResource xaResource() throws SQLException {
         if (xaConnection == null) {
-            xaConnection = new PGXAConnection(connection.unwrap(BaseConnection.class));
+            if (pg == null) {
+                throw new SQLException("pgpool: XA needs a pgjdbc connection, not " + connection.getClass(), "0A000");
+            }
+            xaConnection = new PGXAConnection(pg);
         }
         return xaConnection;
     }
@@ -148,6 +160,24 @@ public final class PooledConnection {
      */
     public void release() {
         pool.release(this);
+    }
+
+    /** The pool lends this connection (under its lock). */
+    void lend() {
+        LENT.lazySet(this, 1);
+    }
+
+    /** @return whether this call ended the loan; {@code false} if it was already given back */
+    boolean giveBack() {
+        return LENT.compareAndSet(this, 1, 0);
+    }
+
+    private static BaseConnection pgjdbc(Connection c) {
+        try {
+            return c.isWrapperFor(BaseConnection.class) ? c.unwrap(BaseConnection.class) : null;
+        } catch (SQLException e) {
+            return null;
+        }
     }
 
     boolean sessionChanged() {

@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 
 /**
@@ -34,14 +33,13 @@ final class SessionReset {
      */
     void reset(PooledConnection pc) throws SQLException {
         Connection c = pc.connection();
-        boolean inTransaction = inTransaction(c);
+        boolean inTransaction = pc.pg != null && pc.pg.getTransactionState() != TransactionState.IDLE;
         boolean discard = always || pc.sessionChanged();
         if (!inTransaction && c.getAutoCommit() && !c.isReadOnly() && !pc.jdbcStateChanged() && !discard) {
             c.clearWarnings();
             return; // clean: no round trip
         }
-        boolean bounded = c.isWrapperFor(BaseConnection.class);
-        Validation.Bounded bound = bounded ? Validation.Bounded.by(c, timeout) : null;
+        Validation.Bounded bound = pc.pg != null ? Validation.Bounded.by(c, timeout) : null;
         try {
             if (inTransaction || !c.getAutoCommit()) {
                 c.rollback();
@@ -78,10 +76,4 @@ final class SessionReset {
         pc.clearNotes();
     }
 
-    private static boolean inTransaction(Connection c) throws SQLException {
-        if (c.isWrapperFor(BaseConnection.class)) {
-            return c.unwrap(BaseConnection.class).getTransactionState() != TransactionState.IDLE;
-        }
-        return false; // not pgjdbc: covered by the autocommit check
-    }
 }

@@ -1,6 +1,6 @@
 package io.github.pgpool.core;
 
-import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tells from a statement's text whether running it may leave session state behind (SET, temp tables, PREPARE,
@@ -8,6 +8,9 @@ import java.util.Locale;
  * {@code DISCARD ALL} only when that can matter. It errs on the side of "may change": only plain data statements
  * without known session-changing functions count as harmless. A server-side function that runs SET by itself is not
  * visible here; pools that run such functions set {@code SessionReset=always}.
+ *
+ * <p>Called for every prepared statement, so it allocates nothing and remembers its answers for the statement texts
+ * an application uses (a bounded number).
  */
 final class SqlClassifier {
     private static final String[] HARMLESS_VERBS = {
@@ -15,6 +18,8 @@ final class SqlClassifier {
         "begin", "start", "commit", "end", "rollback", "savepoint", "release", "abort", "truncate", "copy", "lock"
     };
     private static final String[] SESSION_FUNCTIONS = {"advisory_lock", "set_config", "pg_listen", "dblink_connect"};
+    private static final int MAX_REMEMBERED = 4096;
+    private static final ConcurrentHashMap<String, Boolean> REMEMBERED = new ConcurrentHashMap<>();
 
     private SqlClassifier() {
     }
@@ -24,7 +29,19 @@ final class SqlClassifier {
         if (sql == null) {
             return true;
         }
-        int start = skipBlanksAndComments(sql);
+        Boolean known = REMEMBERED.get(sql);
+        if (known != null) {
+            return known;
+        }
+        boolean answer = classify(sql);
+        if (REMEMBERED.size() < MAX_REMEMBERED) {
+            REMEMBERED.put(sql, answer);
+        }
+        return answer;
+    }
+
+    private static boolean classify(String sql) {
+        int start = skipBlanksAndComments(sql, 0);
         if (start < 0) {
             return false;
         }
@@ -32,13 +49,12 @@ final class SqlClassifier {
         while (end < sql.length() && Character.isLetter(sql.charAt(end))) {
             end++;
         }
-        String verb = sql.substring(start, end).toLowerCase(Locale.ROOT);
         if (hasSecondStatement(sql)) {
             return true; // "SELECT 1; SET search_path = x" runs both
         }
         for (String harmless : HARMLESS_VERBS) {
-            if (harmless.equals(verb)) {
-                return containsSessionFunction(sql) || (verb.equals("select") && selectsInto(sql));
+            if (harmless.length() == end - start && sql.regionMatches(true, start, harmless, 0, harmless.length())) {
+                return containsSessionFunction(sql) || (harmless.equals("select") && selectsIntoTemp(sql));
             }
         }
         return true;
@@ -46,13 +62,22 @@ final class SqlClassifier {
 
     private static boolean hasSecondStatement(String sql) {
         int semicolon = sql.indexOf(';');
-        return semicolon >= 0 && skipBlanksAndComments(sql.substring(semicolon + 1).replace(';', ' ')) >= 0;
+        while (semicolon >= 0) {
+            int next = skipBlanksAndComments(sql, semicolon + 1);
+            if (next < 0) {
+                return false;
+            }
+            if (sql.charAt(next) != ';') {
+                return true;
+            }
+            semicolon = next;
+        }
+        return false;
     }
 
     private static boolean containsSessionFunction(String sql) {
-        String lower = sql.toLowerCase(Locale.ROOT);
         for (String f : SESSION_FUNCTIONS) {
-            if (lower.contains(f)) {
+            if (containsIgnoreCase(sql, f)) {
                 return true;
             }
         }
@@ -60,13 +85,22 @@ final class SqlClassifier {
     }
 
     /** SELECT ... INTO TEMP creates a temporary table. */
-    private static boolean selectsInto(String sql) {
-        String lower = sql.toLowerCase(Locale.ROOT);
-        return lower.contains(" into ") && lower.contains("temp");
+    private static boolean selectsIntoTemp(String sql) {
+        return containsIgnoreCase(sql, " into ") && containsIgnoreCase(sql, "temp");
     }
 
-    private static int skipBlanksAndComments(String sql) {
-        int i = 0;
+    private static boolean containsIgnoreCase(String text, String lowerNeedle) {
+        int last = text.length() - lowerNeedle.length();
+        for (int i = 0; i <= last; i++) {
+            if (text.regionMatches(true, i, lowerNeedle, 0, lowerNeedle.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int skipBlanksAndComments(String sql, int from) {
+        int i = from;
         int n = sql.length();
         while (i < n) {
             char c = sql.charAt(i);
