@@ -1,0 +1,124 @@
+package io.github.pgpool.it.wildfly;
+
+import io.github.pgpool.it.Deployments;
+import io.github.pgpool.it.Setup;
+import java.util.Map;
+import org.jboss.as.arquillian.api.ServerSetupTask;
+import org.jboss.as.arquillian.container.ManagementClient;
+import org.jboss.as.controller.client.helpers.Operations;
+import org.jboss.dmr.ModelNode;
+import org.wildfly.plugin.tools.ServerHelper;
+
+/**
+ * Configures WildFly's resource-adapters subsystem through the management model before anything is deployed: one
+ * activation of pgpool.rar for XATransaction (with XA recovery credentials, so WildFly registers the pools for
+ * recovery) and one for LocalTransaction, each with a connection definition per pool. WildFly's own pool cannot be
+ * switched off, so it is sized to be invisible: min-pool-size 0, no prefill, max-pool-size above every MaxSize.
+ * Also turns on the transaction recovery listener, which lets the recovery test ask for a recovery scan.
+ *
+ * <p>The unpacked server in target/ keeps its configuration between runs, so setup first removes what an
+ * interrupted run may have left, and tearDown removes everything it added.
+ */
+public class WildFlyPools implements ServerSetupTask {
+    static final String XA_ADAPTER = "pgpool-xa";
+    static final String LOCAL_ADAPTER = "pgpool-local";
+    static final int WILDFLY_MAX_POOL_SIZE = 8;
+
+    /** The global JNDI name WildFly binds a pool under; web.xml maps the application's java:app name to it. */
+    static String globalJndiName(Setup.Pool pool) {
+        return "java:/pgpool/" + pool.name();
+    }
+
+    /** Where server.log ended before this run configured anything: the log checks read only what came after. */
+    static volatile long serverLogOffset;
+
+    @Override
+    public void setup(ManagementClient client, String containerId) throws Exception {
+        java.nio.file.Path log = WildFlyIT.serverLog();
+        serverLogOffset = java.nio.file.Files.exists(log) ? java.nio.file.Files.size(log) : 0;
+        removeAdapters(client);
+        Operations.CompositeOperationBuilder ops = Operations.CompositeOperationBuilder.create();
+        ops.addStep(adapter(XA_ADAPTER, "XATransaction"));
+        ops.addStep(adapter(LOCAL_ADAPTER, "LocalTransaction"));
+        for (Setup.Pool pool : Setup.POOLS) {
+            boolean xa = pool.transactionSupport().equals("XATransaction");
+            ModelNode cd = address(xa ? XA_ADAPTER : LOCAL_ADAPTER, pool.name());
+            ModelNode add = Operations.createAddOperation(cd);
+            add.get("class-name").set("io.github.pgpool.jca.PgPoolManagedConnectionFactory");
+            add.get("jndi-name").set(globalJndiName(pool));
+            add.get("min-pool-size").set(0);
+            add.get("initial-pool-size").set(0);
+            add.get("max-pool-size").set(WILDFLY_MAX_POOL_SIZE);
+            add.get("pool-prefill").set(false);
+            if (xa) {
+                // Without recovery credentials WildFly logs IJ020016 and never asks the pool about in-doubt branches.
+                add.get("recovery-username").set(setupUser());
+                add.get("recovery-password").set(setupPassword());
+            }
+            ops.addStep(add);
+            for (Map.Entry<String, String> p : Setup.WILDFLY.properties(pool).entrySet()) {
+                ModelNode prop = cd.clone();
+                prop.add("config-properties", p.getKey());
+                ModelNode addProp = Operations.createAddOperation(prop);
+                addProp.get("value").set(p.getValue());
+                ops.addStep(addProp);
+            }
+        }
+        ops.addStep(Operations.createWriteAttributeOperation(transactions(), "recovery-listener", true));
+        executeOrFail(client, ops.build().getOperation());
+        // The recovery listener needs a reload; the adapters become active when pgpool.rar is deployed.
+        ServerHelper.reloadIfRequired(client.getControllerClient(), 120);
+    }
+
+    @Override
+    public void tearDown(ManagementClient client, String containerId) throws Exception {
+        removeAdapters(client);
+        executeOrFail(client, Operations.createWriteAttributeOperation(transactions(), "recovery-listener", false));
+        ServerHelper.reloadIfRequired(client.getControllerClient(), 120);
+    }
+
+    private static String setupUser() {
+        return io.github.pgpool.it.ItEnv.server().user();
+    }
+
+    /** WildFly insists on a non-empty recovery password; with trust authentication any text will do. */
+    private static String setupPassword() {
+        String password = io.github.pgpool.it.ItEnv.server().password();
+        return password.isEmpty() ? "unused-with-trust-auth" : password;
+    }
+
+    private static void removeAdapters(ManagementClient client) throws Exception {
+        for (String name : new String[] {XA_ADAPTER, LOCAL_ADAPTER}) {
+            ModelNode address = Operations.createAddress("subsystem", "resource-adapters", "resource-adapter", name);
+            ModelNode read = client.getControllerClient().execute(Operations.createReadResourceOperation(address));
+            if (Operations.isSuccessfulOutcome(read)) {
+                executeOrFail(client, Operations.createRemoveOperation(address));
+            }
+        }
+    }
+
+    private static ModelNode adapter(String name, String transactionSupport) {
+        ModelNode add = Operations.createAddOperation(
+                Operations.createAddress("subsystem", "resource-adapters", "resource-adapter", name));
+        add.get("archive").set(Deployments.RAR_NAME);
+        add.get("transaction-support").set(transactionSupport);
+        return add;
+    }
+
+    private static ModelNode address(String adapter, String pool) {
+        return Operations.createAddress("subsystem", "resource-adapters", "resource-adapter", adapter,
+                "connection-definitions", pool);
+    }
+
+    private static ModelNode transactions() {
+        return Operations.createAddress("subsystem", "transactions");
+    }
+
+    private static void executeOrFail(ManagementClient client, ModelNode op) throws Exception {
+        ModelNode result = client.getControllerClient().execute(op);
+        if (!Operations.isSuccessfulOutcome(result)) {
+            throw new IllegalStateException("WildFly management operation failed: "
+                    + Operations.getFailureDescription(result).asString() + "\noperation: " + op);
+        }
+    }
+}
