@@ -16,12 +16,19 @@ final class Exceptions {
      *     thrown as is), else an SQLException (08001) with the server's message and {@code e} as its cause
      */
     static SQLException toSqlException(ResourceException e) {
-        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+        SQLException ours = firstSqlCause(e);
+        return ours != null ? ours : new SQLNonTransientConnectionException(e.getMessage(), "08001", e);
+    }
+
+    /** @return the first {@link SQLException} among the causes of {@code e}, or null */
+    static SQLException firstSqlCause(Throwable e) {
+        int depth = 0;
+        for (Throwable t = e.getCause(); t != null && depth < 32; t = t.getCause(), depth++) {
             if (t instanceof SQLException) {
                 return (SQLException) t;
             }
         }
-        return new SQLNonTransientConnectionException(e.getMessage(), "08001", e);
+        return null;
     }
 
     /** @return an XAException with an error code, a message and a cause */

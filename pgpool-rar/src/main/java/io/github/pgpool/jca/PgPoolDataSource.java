@@ -63,6 +63,13 @@ public class PgPoolDataSource implements DataSource, Serializable, Referenceable
             handle = connectionManager.allocateConnection(factory, info);
         } catch (ResourceException e) {
             throw Exceptions.toSqlException(e);
+        } catch (RuntimeException e) {
+            // Some transaction managers report a failed enlistment (XA start) unchecked.
+            SQLException ours = Exceptions.firstSqlCause(e);
+            if (ours != null) {
+                throw ours;
+            }
+            throw e;
         }
         if (handle instanceof PgPoolConnection) {
             PgPoolConnection connection = (PgPoolConnection) handle;

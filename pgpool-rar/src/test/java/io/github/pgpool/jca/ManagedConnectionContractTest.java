@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.pgpool.api.PoolStatistics;
 import io.github.pgpool.api.PoolTimeoutException;
 import io.github.pgpool.core.PgPool;
+import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionEvent;
+import jakarta.resource.spi.ConnectionManager;
 import jakarta.resource.spi.ManagedConnection;
 import jakarta.resource.spi.security.PasswordCredential;
 import java.sql.Connection;
@@ -18,6 +20,8 @@ import java.util.List;
 import java.util.Set;
 import javax.security.auth.Subject;
 import javax.sql.DataSource;
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -237,6 +241,29 @@ class ManagedConnectionContractTest {
             assertThat(pool.statistics().active()).isEqualTo(1);
         }
         assertThat(pool.statistics().active()).isZero();
+    }
+
+    @Test
+    void aPoolTimeoutDuringTheServersXaEnlistmentStillReachesTheApplicationUnwrapped() throws Exception {
+        mcf.setMaxSize("1");
+        mcf.setMaxWait("100ms");
+        // Like WildFly inside a transaction: the server enlists (XA start, which leases) before it hands out the
+        // handle, and wraps the XAException in its own exceptions.
+        ConnectionManager enlisting = (factory, info) -> {
+            ManagedConnection mc = factory.createManagedConnection(null, info);
+            try {
+                mc.getXAResource().start(TestXid.random(), XAResource.TMNOFLAGS);
+            } catch (XAException e) {
+                throw new ResourceException("IJ000457: Unchecked throwable in managedConnectionReconnected",
+                        new IllegalStateException("enlistment failed", e));
+            }
+            return mc.getConnection(null, info);
+        };
+        DataSource enlistingDs = (DataSource) mcf.createConnectionFactory(enlisting);
+        try (Connection first = ds.getConnection()) {
+            assertThat(query(first, "SELECT 1")).isEqualTo("1");
+            assertThatThrownBy(enlistingDs::getConnection).isExactlyInstanceOf(PoolTimeoutException.class);
+        }
     }
 
     @Test

@@ -51,7 +51,7 @@ class RaXmlTest {
             assertThat(text(p, "description")).as(s.displayName()).isEqualTo(s.description());
             assertThat(optionalText(p, "config-property-value")).as(s.displayName())
                     .isEqualTo(s.defaultText().orElse(null));
-            assertThat(optionalText(p, "config-property-confidentiality")).as(s.displayName())
+            assertThat(optionalText(p, "config-property-confidential")).as(s.displayName())
                     .isEqualTo(s == PoolSetting.PASSWORD ? "true" : null);
         }
         assertThat(children(only("resourceadapter"), "config-property")).isEmpty();
