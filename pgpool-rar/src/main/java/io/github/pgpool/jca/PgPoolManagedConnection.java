@@ -231,13 +231,22 @@ public final class PgPoolManagedConnection implements ManagedConnection {
         }
     }
 
-    /** Invalidates every handle and gives the lease back; an unfinished branch is rolled back first. */
+    /**
+     * Invalidates every handle and gives the lease back; an unfinished branch is rolled back first. If a handle was
+     * still open (the server is forcibly reclaiming this connection, for example on a flush or after an error), a
+     * call may still be running on the leased connection in another thread: it is then closed rather than pooled,
+     * so it can never reach another borrower mid-call.
+     */
     @Override
     public synchronized void destroy() {
         if (destroyed) {
             return;
         }
         destroyed = true;
+        PooledConnection l = lease;
+        if (l != null && !handles.isEmpty()) {
+            l.markBroken();
+        }
         invalidateHandles();
         releaseLease();
     }

@@ -173,6 +173,19 @@ class ManagedConnectionContractTest {
     }
 
     @Test
+    void destroyWithAHandleStillOpenClosesThePhysicalConnectionInsteadOfPoolingIt() throws Exception {
+        ManagedConnection mc = mcf.createManagedConnection(null, null);
+        Connection h = (Connection) mc.getConnection(null, null);
+        assertThat(query(h, "SELECT 1")).isEqualTo("1");
+        mc.destroy(); // forced: the application may still be inside a call on another thread
+        assertThat(h.isClosed()).isTrue();
+        PoolStatistics s = pool.statistics();
+        assertThat(s.active()).isZero();
+        assertThat(s.idle()).isZero();
+        assertThat(s.closedBroken()).isEqualTo(1);
+    }
+
+    @Test
     void aClosedHandleFailsEveryCallWith08003AndItsStatementsAreClosed() throws Exception {
         Connection h = ds.getConnection();
         Statement st = h.createStatement();

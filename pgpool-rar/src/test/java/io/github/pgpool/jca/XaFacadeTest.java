@@ -208,8 +208,10 @@ class XaFacadeTest {
         Connection h = (Connection) mc.getConnection(null, null);
         int pid = h.unwrap(PGConnection.class).getBackendPID();
         update(h, "INSERT INTO pgpool_rar_xa VALUES ('" + app + "')");
-        mc.destroy();
+        h.close();
+        mc.destroy(); // the branch is still active, for example because the transaction timed out
         assertThat(pool.statistics().active()).isZero();
+        assertThat(pool.statistics().closedBroken()).isZero();
         assertThat(rows()).isZero();
         // The transaction manager learns the branch is gone (rolled back) when it completes it.
         XAException rb = org.assertj.core.api.Assertions.catchThrowableOfType(XAException.class,
