@@ -13,6 +13,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import javax.sql.XAConnection;
+import javax.sql.XADataSource;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
 
 /**
  * The tests' own connection to PostgreSQL, used to prepare databases and to observe what pgpool does to them
@@ -22,6 +26,7 @@ import java.util.Properties;
  */
 public final class AdminDb {
     private static volatile Driver driver;
+    private static volatile ClassLoader driverLoader;
     private static volatile String unreachable;
 
     private AdminDb() {
@@ -39,6 +44,7 @@ public final class AdminDb {
                                 new URL[] {jar.toURI().toURL()}, ClassLoader.getPlatformClassLoader());
                         driver = (Driver) loader.loadClass("org.postgresql.Driver").getDeclaredConstructor()
                                 .newInstance();
+                        driverLoader = loader;
                     } catch (ReflectiveOperationException | MalformedURLException e) {
                         throw new IllegalStateException("cannot load the PostgreSQL driver from " + jar, e);
                     }
@@ -49,12 +55,43 @@ public final class AdminDb {
         return d;
     }
 
+    /** The admin URL pointed at another database of the same server. */
+    static String url(String database) {
+        String url = ItEnv.adminUrl();
+        return database == null ? url : url.replaceFirst("^(jdbc:postgresql://[^/]*/)[^?]*", "$1" + database);
+    }
+
+    /**
+     * Leaves a prepared (in-doubt) XA branch with the given Xid in the database, holding one inserted row, the state
+     * a crash between prepare and commit leaves behind. pgjdbc's own XA support writes it, so pgjdbc's recover() in
+     * the server will recognise it.
+     */
+    public static void prepareBranch(String database, Xid xid, String tag) throws Exception {
+        driver();
+        XADataSource xads = (XADataSource) driverLoader.loadClass("org.postgresql.xa.PGXADataSource")
+                .getDeclaredConstructor().newInstance();
+        String url = url(database);
+        url += (url.contains("?") ? "&" : "?") + "ApplicationName=pgpool-it-admin";
+        xads.getClass().getMethod("setUrl", String.class).invoke(xads, url);
+        XAConnection xa = xads.getXAConnection();
+        try {
+            XAResource resource = xa.getXAResource();
+            resource.start(xid, XAResource.TMNOFLAGS);
+            try (Connection c = xa.getConnection();
+                    PreparedStatement s = c.prepareStatement("insert into item(tag) values (?)")) {
+                s.setString(1, tag);
+                s.executeUpdate();
+            }
+            resource.end(xid, XAResource.TMSUCCESS);
+            resource.prepare(xid);
+        } finally {
+            xa.close();
+        }
+    }
+
     /** Opens a connection to the admin URL's database, or to {@code database} on the same server. */
     public static Connection connect(String database) throws SQLException {
-        String url = ItEnv.adminUrl();
-        if (database != null) {
-            url = url.replaceFirst("^(jdbc:postgresql://[^/]*/)[^?]*", "$1" + database);
-        }
+        String url = url(database);
         Properties props = new Properties();
         props.setProperty("connectTimeout", "5");
         props.setProperty("ApplicationName", "pgpool-it-admin");
@@ -124,8 +161,12 @@ public final class AdminDb {
         return gids.size();
     }
 
-    public static List<String> preparedXacts(String database) throws SQLException {
-        return strings("select gid from pg_prepared_xacts where database = ?", database);
+    public static List<String> preparedXacts(String database) {
+        try {
+            return strings("select gid from pg_prepared_xacts where database = ?", database);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read pg_prepared_xacts", e);
+        }
     }
 
     /** Backends that pgpool (or anyone but this class) has open to the database right now. */
