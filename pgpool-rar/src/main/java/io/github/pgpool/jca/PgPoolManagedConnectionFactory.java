@@ -216,8 +216,33 @@ public class PgPoolManagedConnectionFactory
             new PgConnectionFactory(settings); // checks DriverProperties keys against pgjdbc's list
             return new Validated(settings);
         } catch (InvalidSettingException e) {
-            throw new InvalidPropertyException(e.getMessage(), e);
+            // No cause: servers log causes, and the message is complete (setting, value, rule).
+            throw new InvalidPropertyException(scrub(e.getMessage()));
         }
+    }
+
+    /**
+     * Masks secrets a setting's message may echo: the password, and driver property values (a malformed or repeated
+     * pair is quoted with the whole DriverProperties text, which may hold {@code sslpassword}).
+     */
+    private String scrub(String message) {
+        String result = message;
+        String properties = raw[PoolSetting.DRIVER_PROPERTIES.ordinal()];
+        if (properties != null && !properties.isBlank() && properties.contains("=")) {
+            result = result.replace(properties, driverPropertyKeys(properties));
+            for (String pair : properties.split(";")) {
+                int eq = pair.indexOf('=');
+                String value = eq < 0 ? "" : pair.substring(eq + 1).trim();
+                if (value.length() >= 3) {
+                    result = result.replace(value, "...");
+                }
+            }
+        }
+        String password = raw[PoolSetting.PASSWORD.ordinal()];
+        if (password != null && !password.isEmpty()) {
+            result = result.replace(password, "*****");
+        }
+        return result;
     }
 
     /** Validated settings and the default credentials made from them, published together. */

@@ -39,7 +39,7 @@ final class PoolRegistry {
                 try {
                     entry = new Entry(PgPool.start(settings));
                 } catch (InvalidSettingException e) {
-                    throw new InvalidPropertyException(e.getMessage(), e);
+                    throw new InvalidPropertyException(e.getMessage()); // settings were validated: not expected
                 }
                 entries.put(settings, entry);
             }

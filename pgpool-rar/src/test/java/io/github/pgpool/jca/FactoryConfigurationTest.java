@@ -149,6 +149,19 @@ class FactoryConfigurationTest {
     }
 
     @Test
+    void secretDriverPropertyValuesAreMaskedInValidationMessages() {
+        PgPoolManagedConnectionFactory mcf = TestDatabase.factory("app");
+        mcf.setDriverProperties("sslpassword=" + SECRET + ";sslpassword=" + SECRET);
+        assertThatThrownBy(() -> mcf.createManagedConnection(null, null)).isInstanceOf(InvalidPropertyException.class)
+                .hasMessageContainingAll("DriverProperties", "sslpassword", "given twice")
+                .hasMessageNotContaining(SECRET).hasNoCause();
+        mcf.setDriverProperties("sslpassword=" + SECRET + ";oops");
+        assertThatThrownBy(() -> mcf.createManagedConnection(null, null)).isInstanceOf(InvalidPropertyException.class)
+                .hasMessageContainingAll("DriverProperties", "oops", "not key=value")
+                .hasMessageNotContaining(SECRET);
+    }
+
+    @Test
     void factoriesWithEqualSettingsShareOnePoolAndStopClosesEveryPool() throws Exception {
         PgPoolResourceAdapter ra = new PgPoolResourceAdapter();
         ra.start(null);
