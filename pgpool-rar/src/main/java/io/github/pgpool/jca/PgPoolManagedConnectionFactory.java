@@ -267,6 +267,10 @@ public class PgPoolManagedConnectionFactory
      * Associates this factory with its adapter. Servers call this after setting the configuration properties and
      * before first use, so this is where invalid settings are reported first.
      *
+     * <p>A factory still at the ra.xml defaults is not checked here: Payara makes such a factory for a default pool
+     * of every adapter it deploys, and without a DatabaseName it could only fail. If it is ever used, it fails then
+     * ({@link #createConnectionFactory}, {@link #createManagedConnection}) with the same message.
+     *
      * @throws InvalidPropertyException naming the setting, the value given and the rule, if a setting is invalid
      */
     @Override
@@ -276,12 +280,25 @@ public class PgPoolManagedConnectionFactory
                     + (ra == null ? "null" : ra.getClass().getName()));
         }
         this.adapter = (PgPoolResourceAdapter) ra;
+        if (isUnconfigured()) {
+            return;
+        }
         try {
             validated();
         } catch (InvalidPropertyException e) {
             LOG.log(Level.WARNING, "pgpool: invalid configuration: {0}", e.getMessage());
             throw e;
         }
+    }
+
+    /** @return whether every property still has its ra.xml default (nothing was configured) */
+    private synchronized boolean isUnconfigured() {
+        for (PoolSetting s : SETTINGS) {
+            if (!java.util.Objects.equals(raw[s.ordinal()], s.defaultText().orElse(null))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -111,6 +111,23 @@ class FactoryConfigurationTest {
     }
 
     @Test
+    void anUnconfiguredFactoryIsAcceptedByTheAdapterButFailsWhenUsed() throws Exception {
+        // Payara makes such a factory, with nothing but the ra.xml defaults, for a default pool of every adapter.
+        PgPoolManagedConnectionFactory untouched = new PgPoolManagedConnectionFactory();
+        PgPoolResourceAdapter ra = new PgPoolResourceAdapter();
+        try {
+            untouched.setResourceAdapter(ra);
+            assertThat(untouched.getResourceAdapter()).isSameAs(ra);
+            assertThatThrownBy(() -> untouched.createConnectionFactory(new FakeConnectionManager()))
+                    .isInstanceOf(InvalidPropertyException.class).hasMessageContaining("DatabaseName=(not set)");
+            assertThatThrownBy(() -> untouched.createManagedConnection(null, null))
+                    .isInstanceOf(InvalidPropertyException.class).hasMessageContaining("DatabaseName=(not set)");
+        } finally {
+            ra.stop();
+        }
+    }
+
+    @Test
     void anInvalidSettingReachesTheApplicationAsAnSqlExceptionWithTheSameMessage() throws Exception {
         PgPoolManagedConnectionFactory mcf = TestDatabase.factory("app");
         DataSource ds = (DataSource) mcf.createConnectionFactory(new FakeConnectionManager());

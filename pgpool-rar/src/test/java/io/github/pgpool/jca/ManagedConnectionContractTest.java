@@ -242,7 +242,7 @@ class ManagedConnectionContractTest {
     @Test
     void aPoolTimeoutReachesTheApplicationAsPgpoolsOwnException() throws Exception {
         mcf.setMaxSize("1");
-        mcf.setMaxWait("200ms");
+        mcf.setMaxWait("1s"); // long enough for opening the first connection on a busy machine
         pool = ds.unwrap(PgPool.class);
         try (Connection first = ds.getConnection()) {
             assertThat(query(first, "SELECT 1")).isEqualTo("1");
@@ -259,7 +259,7 @@ class ManagedConnectionContractTest {
     @Test
     void aPoolTimeoutDuringTheServersXaEnlistmentStillReachesTheApplicationUnwrapped() throws Exception {
         mcf.setMaxSize("1");
-        mcf.setMaxWait("100ms");
+        mcf.setMaxWait("1s"); // long enough for opening the first connection on a busy machine
         // Like WildFly inside a transaction: the server enlists (XA start, which leases) before it hands out the
         // handle, and wraps the XAException in its own exceptions.
         ConnectionManager enlisting = (factory, info) -> {

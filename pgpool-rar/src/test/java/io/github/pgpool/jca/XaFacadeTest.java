@@ -263,7 +263,7 @@ class XaFacadeTest {
     @Test
     void aPoolTimeoutAtStartIsAnXaExceptionCarryingPgpoolsException() throws Exception {
         mcf.setMaxSize("1");
-        mcf.setMaxWait("100ms");
+        mcf.setMaxWait("1s"); // long enough for opening the first connection on a busy machine
         pool = mcf.pool();
         PgPoolManagedConnection holder = (PgPoolManagedConnection) mcf.createManagedConnection(null, null);
         Connection held = (Connection) holder.getConnection(null, null);
