@@ -1,0 +1,266 @@
+package io.github.pgpool.demo;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Shape;
+import java.awt.geom.Path2D;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.IntervalMarker;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.ClusteredXYBarRenderer;
+import org.jfree.chart.renderer.xy.StandardXYBarPainter;
+import org.jfree.chart.renderer.xy.XYBarRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.renderer.xy.XYStepRenderer;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.Layer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.RectangleInsets;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * Writes the samples as a CSV file and as a chart: the pool's figures and PostgreSQL's backends over time with the
+ * MaxSize line and the phases (top), MaxWait timeouts (middle), and connections opened and closed by Expires and
+ * Cleanup (bottom), all on one time axis.
+ */
+final class Chart {
+    private static final Color TOTAL = new Color(0x1f, 0x4e, 0x9a);
+    private static final Color ACTIVE = new Color(0x2c, 0xa0, 0x2c);
+    private static final Color IDLE = new Color(0xff, 0x9f, 0x1c);
+    private static final Color WAITING = new Color(0xd6, 0x27, 0x28);
+    private static final Color BACKENDS = new Color(0x20, 0x20, 0x20);
+    private static final Color EXPIRED = new Color(0x94, 0x3c, 0xb4);
+    private static final Color CLEANED = new Color(0x8c, 0x8c, 0x8c);
+    private static final Color CREATED = new Color(0x2c, 0xa0, 0x2c);
+    private static final Color LIMIT = new Color(0xc0, 0x10, 0x10);
+
+    private Chart() {
+    }
+
+    /** One line per sample, header first (see {@link Sample#CSV_HEADER}). */
+    static void writeCsv(List<Sample> samples, File file) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add(Sample.CSV_HEADER);
+        samples.forEach(s -> lines.add(s.csv()));
+        Files.write(file.toPath(), lines, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Draws the chart into a PNG file.
+     *
+     * @param phases each phase's label and start/end time in seconds, for the shaded bands
+     */
+    static void writePng(List<Sample> samples, List<PhaseSpan> phases, int maxSize, String settings, File file)
+            throws IOException {
+        NumberAxis time = new NumberAxis("seconds since the workload started");
+        CombinedDomainXYPlot combined = new CombinedDomainXYPlot(time);
+        combined.setGap(12);
+        combined.add(poolPlot(samples, phases, maxSize), 6);
+        combined.add(timeoutPlot(samples, phases), 2);
+        combined.add(churnPlot(samples, phases), 2);
+
+        JFreeChart chart = new JFreeChart("pgpool in Payara: " + settings, new Font("SansSerif", Font.BOLD, 18),
+                combined, true);
+        chart.addSubtitle(new TextTitle("20 clients burst, then 2 clients steady, then idle. Pool figures from "
+                + "pgpool's MXBean, backends from pg_stat_activity, sampled every " + Monitor.PERIOD_MS + " ms.",
+                new Font("SansSerif", Font.PLAIN, 13)));
+        chart.setBackgroundPaint(Color.WHITE);
+        chart.setPadding(new RectangleInsets(8, 8, 8, 16));
+        ChartUtils.saveChartAsPNG(file, chart, 1400, 1000);
+    }
+
+    /** Pool figures and backends, the MaxSize line, the phases and a mark at each Expires closing. */
+    private static XYPlot poolPlot(List<Sample> samples, List<PhaseSpan> phases, int maxSize) {
+        XYSeries total = new XYSeries("pool total (open connections)");
+        XYSeries active = new XYSeries("active (lent out)");
+        XYSeries idle = new XYSeries("idle (in the pool)");
+        XYSeries waiting = new XYSeries("waiting requests");
+        XYSeries backends = new XYSeries("PostgreSQL backends (pg_stat_activity)");
+        XYSeries expired = new XYSeries("a connection reached Expires and was closed");
+        Sample previous = null;
+        for (Sample s : samples) {
+            total.add(s.seconds(), s.pool().total());
+            active.add(s.seconds(), s.pool().active());
+            idle.add(s.seconds(), s.pool().idle());
+            waiting.add(s.seconds(), s.pool().waiting());
+            if (s.backends() >= 0) {
+                backends.add(s.seconds(), s.backends());
+            }
+            if (previous != null && s.pool().closedExpired() > previous.pool().closedExpired()) {
+                expired.add(s.seconds(), s.pool().total() + 0.45);
+            }
+            previous = s;
+        }
+        XYSeriesCollection steps = new XYSeriesCollection();
+        steps.addSeries(total);
+        steps.addSeries(active);
+        steps.addSeries(idle);
+        steps.addSeries(waiting);
+        XYStepRenderer stepRenderer = new XYStepRenderer();
+        color(stepRenderer, 0, TOTAL, 3.5f);
+        color(stepRenderer, 1, ACTIVE, 2f);
+        color(stepRenderer, 2, IDLE, 2f);
+        color(stepRenderer, 3, WAITING, 2f);
+
+        XYSeriesCollection measured = new XYSeriesCollection();
+        measured.addSeries(backends);
+        XYLineAndShapeRenderer backendRenderer = new XYLineAndShapeRenderer(true, true);
+        backendRenderer.setSeriesPaint(0, BACKENDS);
+        backendRenderer.setSeriesStroke(0, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                new float[] {6f, 4f}, 0f));
+        backendRenderer.setSeriesShape(0, new java.awt.geom.Ellipse2D.Double(-2.5, -2.5, 5, 5));
+
+        XYSeriesCollection events = new XYSeriesCollection();
+        events.addSeries(expired);
+        XYLineAndShapeRenderer eventRenderer = new XYLineAndShapeRenderer(false, true);
+        eventRenderer.setSeriesPaint(0, EXPIRED);
+        eventRenderer.setSeriesShape(0, downTriangle(7));
+
+        NumberAxis count = new NumberAxis("connections / waiting requests");
+        count.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        count.setLowerBound(0);
+        XYPlot plot = new XYPlot(events, null, count, eventRenderer);
+        plot.setDataset(1, measured);
+        plot.setRenderer(1, backendRenderer);
+        plot.setDataset(2, steps);
+        plot.setRenderer(2, stepRenderer);
+        style(plot);
+        count.setAutoRangeIncludesZero(true);
+        double top = Math.max(maxSize + 2, samples.stream().mapToInt(s -> s.pool().waiting()).max().orElse(0) + 1);
+        count.setRange(0, top);
+
+        ValueMarker limit = new ValueMarker(maxSize, LIMIT, new BasicStroke(2f, BasicStroke.CAP_BUTT,
+                BasicStroke.JOIN_MITER, 10f, new float[] {10f, 6f}, 0f));
+        limit.setLabel("MaxSize " + maxSize);
+        limit.setLabelFont(new Font("SansSerif", Font.BOLD, 13));
+        limit.setLabelPaint(LIMIT);
+        limit.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+        limit.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
+        plot.addRangeMarker(limit, Layer.FOREGROUND);
+        phaseBands(plot, phases, true);
+        return plot;
+    }
+
+    /** Requests that pgpool turned away after MaxWait, per sampling interval. */
+    private static XYPlot timeoutPlot(List<Sample> samples, List<PhaseSpan> phases) {
+        XYSeries timeouts = new XYSeries("MaxWait timeouts (per " + Monitor.PERIOD_MS + " ms)");
+        Sample previous = null;
+        for (Sample s : samples) {
+            if (previous != null) {
+                timeouts.add(mid(previous, s), s.pool().timeouts() - previous.pool().timeouts());
+            }
+            previous = s;
+        }
+        XYSeriesCollection data = new XYSeriesCollection(timeouts);
+        data.setIntervalWidth(Monitor.PERIOD_MS / 1000.0 * 0.8);
+        XYBarRenderer renderer = new XYBarRenderer();
+        renderer.setBarPainter(new StandardXYBarPainter());
+        renderer.setShadowVisible(false);
+        renderer.setSeriesPaint(0, WAITING);
+        NumberAxis axis = new NumberAxis("timeouts");
+        axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        XYPlot plot = new XYPlot(data, null, axis, renderer);
+        style(plot);
+        phaseBands(plot, phases, false);
+        return plot;
+    }
+
+    /** Connections opened, and closed by Expires or Cleanup, per sampling interval. */
+    private static XYPlot churnPlot(List<Sample> samples, List<PhaseSpan> phases) {
+        XYSeries created = new XYSeries("connections opened");
+        XYSeries expired = new XYSeries("closed by Expires (age)");
+        XYSeries cleaned = new XYSeries("closed by Cleanup (idle)");
+        Sample previous = null;
+        for (Sample s : samples) {
+            if (previous != null) {
+                double x = mid(previous, s);
+                created.add(x, s.pool().created() - previous.pool().created());
+                expired.add(x, s.pool().closedExpired() - previous.pool().closedExpired());
+                cleaned.add(x, s.pool().closedIdle() - previous.pool().closedIdle());
+            }
+            previous = s;
+        }
+        XYSeriesCollection data = new XYSeriesCollection();
+        data.addSeries(created);
+        data.addSeries(expired);
+        data.addSeries(cleaned);
+        data.setIntervalWidth(Monitor.PERIOD_MS / 1000.0 * 0.9);
+        ClusteredXYBarRenderer renderer = new ClusteredXYBarRenderer();
+        renderer.setBarPainter(new StandardXYBarPainter());
+        renderer.setShadowVisible(false);
+        renderer.setSeriesPaint(0, CREATED);
+        renderer.setSeriesPaint(1, EXPIRED);
+        renderer.setSeriesPaint(2, CLEANED);
+        NumberAxis axis = new NumberAxis("connections");
+        axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        XYPlot plot = new XYPlot(data, null, axis, renderer);
+        style(plot);
+        phaseBands(plot, phases, false);
+        return plot;
+    }
+
+    /** Shaded background per phase, labelled in the top plot only. */
+    private static void phaseBands(XYPlot plot, List<PhaseSpan> phases, boolean labels) {
+        Color[] shades = {new Color(255, 228, 225), new Color(225, 238, 255), new Color(236, 236, 236)};
+        for (int i = 0; i < phases.size(); i++) {
+            PhaseSpan p = phases.get(i);
+            IntervalMarker band = new IntervalMarker(p.start(), p.end(), shades[i % shades.length]);
+            band.setAlpha(0.6f);
+            if (labels) {
+                band.setLabel(p.label());
+                band.setLabelFont(new Font("SansSerif", Font.BOLD, 13));
+                band.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+                band.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+                band.setLabelOffset(new RectangleInsets(4, 6, 4, 6));
+            }
+            plot.addDomainMarker(band, Layer.BACKGROUND);
+        }
+    }
+
+    private static void style(XYPlot plot) {
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
+        plot.setRangeGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
+    }
+
+    private static void color(XYStepRenderer r, int series, Color color, float width) {
+        r.setSeriesPaint(series, color);
+        r.setSeriesStroke(series, new BasicStroke(width));
+    }
+
+    private static double mid(Sample a, Sample b) {
+        return (a.seconds() + b.seconds()) / 2;
+    }
+
+    private static Shape downTriangle(double size) {
+        Path2D.Double p = new Path2D.Double();
+        p.moveTo(-size / 2, -size / 2);
+        p.lineTo(size / 2, -size / 2);
+        p.lineTo(0, size / 2);
+        p.closePath();
+        return p;
+    }
+
+    /**
+     * One phase on the time axis.
+     *
+     * @param label the phase's name
+     * @param start its start, seconds
+     * @param end its end, seconds
+     */
+    record PhaseSpan(String label, double start, double end) {
+    }
+}

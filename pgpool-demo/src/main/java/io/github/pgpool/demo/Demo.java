@@ -1,0 +1,246 @@
+package io.github.pgpool.demo;
+
+import java.io.File;
+import java.io.PrintStream;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The pgpool demo: boots embedded Payara with the built pgpool.rar and a sample web application, drives a
+ * burst-then-idle HTTP workload against it, shows the pool's figures and PostgreSQL's backends live, draws them, and
+ * checks that the pool kept its rules. Started by {@code mvn -B -DskipTests -Ddemo verify} (see README.md).
+ *
+ * <p>Exit status: 0 when the rules held, 1 when they were visibly broken (more backends than MaxSize, or backends
+ * left after Cleanup), 2 when the demo itself could not run (no PostgreSQL, a port taken, a failed deployment).
+ */
+public final class Demo {
+    /** The pool settings on show; short, so that each rule acts within seconds. */
+    static final int MAX_SIZE = 5;
+    static final String MAX_WAIT = "1s";
+    static final String EXPIRES = "6s";
+    static final String CLEANUP = "3s";
+
+    /** How long the idle phase may overrun while waiting for Cleanup to finish on a slow machine. */
+    private static final long DRAIN_GRACE_SECONDS = 15;
+
+    private final PrintStream out = System.out;
+    private final long startNanos = System.nanoTime();
+
+    private Demo() {
+    }
+
+    /**
+     * Runs the demo and exits with its verdict (see the class description). It always exits explicitly, because
+     * embedded Payara can leave non-daemon threads behind after it stopped.
+     *
+     * @param args ignored; the configuration comes from system properties set by the Maven execution
+     */
+    public static void main(String[] args) {
+        int status;
+        try {
+            status = new Demo().run();
+        } catch (Exception e) {
+            System.out.flush();
+            System.err.println();
+            System.err.println("pgpool demo failed: " + e);
+            e.printStackTrace();
+            status = 2;
+        }
+        System.out.flush();
+        System.err.flush();
+        System.exit(status);
+    }
+
+    private String settings() {
+        return "MaxSize " + MAX_SIZE + ", MaxWait " + MAX_WAIT + ", Expires " + EXPIRES + ", Cleanup " + CLEANUP;
+    }
+
+    private int run() throws Exception {
+        DemoConfig config = DemoConfig.fromEnvironment();
+        out.println("pgpool demo: " + settings());
+        out.println("  PostgreSQL " + config.safeUrl() + ", database " + DemoConfig.DATABASE);
+        try (Database db = new Database(config)) {
+            try {
+                db.prepare();
+                awaitNoBackends(db);
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot use PostgreSQL at " + config.safeUrl() + ": " + e.getMessage()
+                        + ". Start it, or point the demo elsewhere with -Dpgpool.demo.url=jdbc:postgresql://HOST:PORT/"
+                        + "DB?user=USER&password=PASSWORD (or the environment variable PGPOOL_DEMO_URL).", e);
+            }
+            return runWithServer(config, db);
+        }
+    }
+
+    private int runWithServer(DemoConfig config, Database db) throws Exception {
+        long bootStart = System.nanoTime();
+        out.println("  starting embedded Payara (loopback only, http://127.0.0.1:" + PayaraServer.HTTP_PORT + ")...");
+        List<Sample> samples;
+        List<Chart.PhaseSpan> spans = new ArrayList<>();
+        Workload workload = new Workload("http://127.0.0.1:" + PayaraServer.HTTP_PORT + "/"
+                + PayaraServer.CONTEXT_ROOT + "/query");
+        double loadStoppedAt;
+        String monitorFailure;
+        try (PayaraServer server = PayaraServer.start(config.domainXml())) {
+            server.deployAdapter(config.rar());
+            server.deployApp(config.appClasses(), poolProperties(config), config.outDir());
+            String first = workload.probe();
+            PoolProbe probe = new PoolProbe(PayaraServer.POOL_NAME);
+            awaitRegistered(probe);
+            out.printf(Locale.ROOT, "  deployed %s and the sample application in %.1f s; first request read \"%s\"%n",
+                    config.rar().getName(), seconds(System.nanoTime() - bootStart), first);
+            out.println("  phases: " + describe(Phase.BURST) + ", " + describe(Phase.STEADY) + ", "
+                    + describe(Phase.IDLE));
+            out.println();
+
+            Monitor monitor = new Monitor(probe, db, workload, out, System.console() != null);
+            monitor.start();
+            long workloadStart = System.nanoTime();
+            try {
+                for (Phase phase : List.of(Phase.BURST, Phase.STEADY, Phase.IDLE)) {
+                    monitor.phase(phase.label());
+                    double from = seconds(System.nanoTime() - workloadStart);
+                    workload.run(phase);
+                    double to = seconds(System.nanoTime() - workloadStart);
+                    spans.add(new Chart.PhaseSpan(phase.label(), from, to));
+                }
+                loadStoppedAt = spans.get(1).end();
+                // On a slow machine Cleanup may not have finished yet: keep sampling until the pool is empty and
+                // PostgreSQL has let go of the backends (both asynchronous), up to a deadline.
+                monitor.awaitSample(s -> s.pool().total() == 0 && s.backends() == 0,
+                        System.nanoTime() + TimeUnit.SECONDS.toNanos(DRAIN_GRACE_SECONDS));
+                Chart.PhaseSpan idle = spans.remove(2);
+                spans.add(new Chart.PhaseSpan(idle.label(), idle.start(), seconds(System.nanoTime() - workloadStart)));
+            } finally {
+                monitor.close();
+            }
+            samples = monitor.samples();
+            monitorFailure = monitor.failure();
+            out.println();
+            out.println("  undeploying and stopping Payara...");
+            server.undeployAll();
+        }
+
+        File png = new File(config.outDir(), "pgpool-demo.png");
+        File csv = new File(config.outDir(), "pgpool-demo.csv");
+        Chart.writeCsv(samples, csv);
+        Chart.writePng(samples, spans, MAX_SIZE, settings(), png);
+        return summary(samples, workload, loadStoppedAt, monitorFailure, png, csv);
+    }
+
+    /** The pgpool configuration properties of the demo pool. */
+    private static Map<String, String> poolProperties(DemoConfig config) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("ServerName", config.host());
+        p.put("PortNumber", Integer.toString(config.port()));
+        p.put("DatabaseName", DemoConfig.DATABASE);
+        p.put("User", config.user());
+        if (!config.password().isEmpty()) {
+            p.put("Password", config.password());
+        }
+        if (!config.driverProperties().isEmpty()) {
+            p.put("DriverProperties", config.driverProperties());
+        }
+        p.put("PoolName", PayaraServer.POOL_NAME);
+        p.put("MaxSize", Integer.toString(MAX_SIZE));
+        p.put("MaxWait", MAX_WAIT);
+        p.put("Expires", EXPIRES);
+        p.put("Cleanup", CLEANUP);
+        return p;
+    }
+
+    private int summary(List<Sample> samples, Workload workload, double loadStoppedAt, String monitorFailure,
+            File png, File csv) {
+        int peakBackends = samples.stream().mapToInt(Sample::backends).max().orElse(-1);
+        int peakTotal = samples.stream().mapToInt(s -> s.pool().total()).max().orElse(0);
+        int peakWaiting = samples.stream().mapToInt(s -> s.pool().waiting()).max().orElse(0);
+        Sample last = samples.isEmpty() ? null : samples.get(samples.size() - 1);
+        PoolProbe.Figures end = last == null ? PoolProbe.Figures.ABSENT : last.pool();
+        Sample drained = samples.stream().filter(s -> s.seconds() >= loadStoppedAt)
+                .filter(s -> s.pool().total() == 0 && s.backends() == 0).findFirst().orElse(null);
+        boolean capped = peakBackends >= 0 && peakBackends <= MAX_SIZE && peakTotal <= MAX_SIZE;
+        boolean cleaned = last != null && last.pool().total() == 0 && last.backends() == 0;
+
+        out.println();
+        out.println("pgpool demo summary (" + settings() + ")");
+        line("requests", String.format(Locale.ROOT, "%d answered, %d turned away after MaxWait (HTTP 503), %d failed"
+                + " otherwise", workload.ok(), workload.timeouts(), workload.errors()), null);
+        line("MaxSize", String.format(Locale.ROOT, "peak %d backends in pg_stat_activity, peak pool total %d,"
+                + " limit %d", peakBackends, peakTotal, MAX_SIZE), capped);
+        line("MaxWait", String.format(Locale.ROOT, "%d borrows timed out after %s, up to %d requests waited at once",
+                end.timeouts(), MAX_WAIT, peakWaiting), null);
+        line("Expires", String.format(Locale.ROOT, "%d connections closed at %s of age and replaced under load;"
+                + " %d opened in all", end.closedExpired(), EXPIRES, end.created()), null);
+        line("Cleanup", cleaned
+                ? String.format(Locale.ROOT, "%d idle connections closed; pool total 0 and 0 backends %.1f s after"
+                        + " the load stopped", end.closedIdle(), drained.seconds() - loadStoppedAt)
+                : String.format(Locale.ROOT, "after the idle phase: pool total %d, %d backends (expected 0 and 0)",
+                        last == null ? -1 : last.pool().total(), last == null ? -1 : last.backends()), cleaned);
+        line("chart", png.getAbsolutePath(), null);
+        line("samples", csv.getAbsolutePath(), null);
+        line("run time", String.format(Locale.ROOT, "%.0f s", seconds(System.nanoTime() - startNanos)), null);
+        if (workload.errors() > 0) {
+            out.println("  note: " + workload.errors() + " requests failed otherwise; first: " + workload.firstError());
+        }
+        if (end.timeouts() == 0 || end.closedExpired() == 0) {
+            out.println("  note: this run did not show every rule (no timeouts or no expiries); a much faster or"
+                    + " slower machine shifts the timings.");
+        }
+        if (monitorFailure != null) {
+            out.println("  note: " + monitorFailure);
+        }
+        boolean kept = capped && cleaned && monitorFailure == null;
+        out.println(kept ? "result: pgpool kept its rules (MaxSize held, Cleanup emptied the pool)."
+                : "result: RULES BROKEN - see the lines marked FAILED above and the chart.");
+        return kept ? 0 : 1;
+    }
+
+    private void line(String label, String text, Boolean verdict) {
+        out.printf(Locale.ROOT, "  %-9s %s%s%n", label, text,
+                verdict == null ? "" : verdict ? "  [ok]" : "  [FAILED]");
+    }
+
+    /**
+     * Before the clock starts, the demo database must have no backends: leftovers would be counted as pgpool's.
+     * The demo's own set-up connection goes away asynchronously, hence the wait (with a deadline).
+     */
+    private void awaitNoBackends(Database db) throws SQLException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        int backends;
+        while ((backends = db.backends()) > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(backends + " sessions are connected to the database "
+                        + DemoConfig.DATABASE + "; is another demo running? The demo counts every backend of that "
+                        + "database as pgpool's, so it needs the database to itself.");
+            }
+            Workload.parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200));
+        }
+    }
+
+    /** The pool registers its MXBean when the adapter creates it, at the latest with the first request. */
+    private static void awaitRegistered(PoolProbe probe) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!probe.registered()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the pool's MXBean io.github.pgpool:type=Pool,name=\""
+                        + PayaraServer.POOL_NAME + "\" did not appear on the platform MBean server");
+            }
+            Workload.parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
+        }
+    }
+
+    private static String describe(Phase p) {
+        return p.clients() == 0 ? p.label() + " " + p.length().toSeconds() + " s (no requests)"
+                : String.format(Locale.ROOT, "%s %d s (%d clients, %d ms per query)", p.label(),
+                        p.length().toSeconds(), p.clients(), p.holdMs());
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+}

@@ -1,0 +1,129 @@
+package io.github.pgpool.demo;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The HTTP clients of the demo: in each {@link Phase} a number of threads send requests to the sample application
+ * on loopback, one after the other, until the phase's time is up. They count what came back.
+ */
+final class Workload {
+    /** Far above MaxWait plus the hold time: a request that takes this long means something is stuck. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final String baseUrl;
+    private final LongAdder ok = new LongAdder();
+    private final LongAdder timeouts = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final AtomicReference<String> firstError = new AtomicReference<>();
+
+    Workload(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    long ok() {
+        return ok.sum();
+    }
+
+    /** Requests the application answered with 503: pgpool's MaxWait ran out. */
+    long timeouts() {
+        return timeouts.sum();
+    }
+
+    /** Anything else that went wrong (other status codes, I/O errors). */
+    long errors() {
+        return errors.sum();
+    }
+
+    /** What the first error was, or null. */
+    String firstError() {
+        return firstError.get();
+    }
+
+    /**
+     * One request outside any phase, to prove the application and the pool work before the clock starts.
+     *
+     * @return the response body
+     */
+    String probe() throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(request(10), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("the sample application answered " + r.statusCode() + ": " + r.body().strip());
+        }
+        return r.body().strip();
+    }
+
+    /** Runs the phase's clients until its time is up and returns when all of them have stopped. */
+    void run(Phase phase) throws InterruptedException {
+        long end = System.nanoTime() + phase.length().toNanos();
+        if (phase.clients() == 0) {
+            parkUntil(end);
+            return;
+        }
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < phase.clients(); i++) {
+            Thread t = new Thread(() -> client(phase, end), "demo-" + phase.label() + "-client-" + (i + 1));
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            // Each client stops at the end of the phase, at the latest one request timeout later.
+            t.join(REQUEST_TIMEOUT.toMillis() + phase.length().toMillis());
+        }
+    }
+
+    private void client(Phase phase, long end) {
+        HttpRequest request = request(phase.holdMs());
+        while (System.nanoTime() < end) {
+            try {
+                HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                switch (r.statusCode()) {
+                    case 200 -> ok.increment();
+                    case 503 -> timeouts.increment();
+                    default -> error("HTTP " + r.statusCode() + ": " + r.body().strip());
+                }
+            } catch (IOException e) {
+                error(e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (phase.pauseMs() > 0) {
+                // Pacing of a light client, not synchronisation: the next request simply comes a little later.
+                parkUntil(Math.min(end, System.nanoTime() + phase.pauseMs() * 1_000_000L));
+            }
+        }
+    }
+
+    private void error(String what) {
+        errors.increment();
+        firstError.compareAndSet(null, what);
+    }
+
+    private HttpRequest request(int holdMs) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + "?holdMs=" + holdMs)).timeout(REQUEST_TIMEOUT).GET()
+                .build();
+    }
+
+    /** Waits until the given {@link System#nanoTime()} (a phase's end or a client's next request time). */
+    static void parkUntil(long deadlineNanos) {
+        for (long left = deadlineNanos - System.nanoTime(); left > 0; left = deadlineNanos - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+        }
+    }
+}
