@@ -4,7 +4,6 @@ import io.github.pgpool.api.Credentials;
 import io.github.pgpool.api.InvalidSettingException;
 import io.github.pgpool.api.PoolSetting;
 import io.github.pgpool.api.PoolSettings;
-import io.github.pgpool.core.PgConnectionFactory;
 import io.github.pgpool.core.PgPool;
 import io.github.pgpool.core.PooledConnection;
 import jakarta.resource.ResourceException;
@@ -22,10 +21,8 @@ import java.lang.System.Logger.Level;
 import java.lang.ref.Cleaner;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.StringJoiner;
 import javax.security.auth.Subject;
 
 /**
@@ -42,15 +39,11 @@ public class PgPoolManagedConnectionFactory
         implements ManagedConnectionFactory, ResourceAdapterAssociation, ValidatingManagedConnectionFactory {
     private static final long serialVersionUID = 1L;
     private static final System.Logger LOG = System.getLogger(PgPoolManagedConnectionFactory.class.getName());
-    private static final PoolSetting[] SETTINGS = PoolSetting.values();
     /** Gives a dropped factory's pool reference back; its thread exists once per adapter class loader. */
     private static final Cleaner CLEANER = Cleaner.create();
 
-    /**
-     * What the administrator typed, by {@link PoolSetting#ordinal()}. Starts at the defaults, so that a factory
-     * whose server passed the defaults explicitly equals one whose server passed nothing.
-     */
-    private final String[] raw = new String[SETTINGS.length];
+    /** The configuration properties as typed; the only state that is configuration (equals, serialisation). */
+    private final ConfiguredSettings configured = new ConfiguredSettings();
 
     private transient volatile PgPoolResourceAdapter adapter;
     private transient volatile Validated validated;
@@ -59,9 +52,7 @@ public class PgPoolManagedConnectionFactory
 
     /** Creates a factory with every setting at its default; DatabaseName must still be set. */
     public PgPoolManagedConnectionFactory() {
-        for (PoolSetting s : SETTINGS) {
-            raw[s.ordinal()] = s.defaultText().orElse(null);
-        }
+        // A JavaBean: the server instantiates it and calls the setters.
     }
 
     // ---- Connection factories and managed connections ------------------------------------------------------
@@ -197,52 +188,10 @@ public class PgPoolManagedConnectionFactory
         }
         synchronized (this) {
             if (validated == null) {
-                validated = validate();
+                validated = new Validated(configured.validate());
             }
             return validated;
         }
-    }
-
-    private Validated validate() throws InvalidPropertyException {
-        PoolSettings.Builder builder = PoolSettings.builder();
-        try {
-            for (PoolSetting s : SETTINGS) {
-                String text = raw[s.ordinal()];
-                if (text != null) {
-                    builder.set(s, text);
-                }
-            }
-            PoolSettings settings = builder.build();
-            new PgConnectionFactory(settings); // checks DriverProperties keys against pgjdbc's list
-            return new Validated(settings);
-        } catch (InvalidSettingException e) {
-            // No cause: servers log causes, and the message is complete (setting, value, rule).
-            throw new InvalidPropertyException(scrub(e.getMessage()));
-        }
-    }
-
-    /**
-     * Masks secrets a setting's message may echo: the password, and driver property values (a malformed or repeated
-     * pair is quoted with the whole DriverProperties text, which may hold {@code sslpassword}).
-     */
-    private String scrub(String message) {
-        String result = message;
-        String properties = raw[PoolSetting.DRIVER_PROPERTIES.ordinal()];
-        if (properties != null && !properties.isBlank() && properties.contains("=")) {
-            result = result.replace(properties, driverPropertyKeys(properties));
-            for (String pair : properties.split(";")) {
-                int eq = pair.indexOf('=');
-                String value = eq < 0 ? "" : pair.substring(eq + 1).trim();
-                if (value.length() >= 3) {
-                    result = result.replace(value, "...");
-                }
-            }
-        }
-        String password = raw[PoolSetting.PASSWORD.ordinal()];
-        if (password != null && !password.isEmpty()) {
-            result = result.replace(password, "*****");
-        }
-        return result;
     }
 
     /** Validated settings and the default credentials made from them, published together. */
@@ -280,7 +229,7 @@ public class PgPoolManagedConnectionFactory
                     + (ra == null ? "null" : ra.getClass().getName()));
         }
         this.adapter = (PgPoolResourceAdapter) ra;
-        if (isUnconfigured()) {
+        if (configured.isUnconfigured()) {
             return;
         }
         try {
@@ -289,16 +238,6 @@ public class PgPoolManagedConnectionFactory
             LOG.log(Level.WARNING, "pgpool: invalid configuration: {0}", e.getMessage());
             throw e;
         }
-    }
-
-    /** @return whether every property still has its ra.xml default (nothing was configured) */
-    private synchronized boolean isUnconfigured() {
-        for (PoolSetting s : SETTINGS) {
-            if (!java.util.Objects.equals(raw[s.ordinal()], s.defaultText().orElse(null))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override
@@ -319,14 +258,13 @@ public class PgPoolManagedConnectionFactory
     // ---- Configuration properties (exactly PoolSetting, as text) -----------------------------------------------
 
     private String get(PoolSetting s) {
-        return raw[s.ordinal()];
+        return configured.get(s);
     }
 
     private synchronized void set(PoolSetting s, String text) {
-        if (java.util.Objects.equals(raw[s.ordinal()], text)) {
+        if (!configured.set(s, text)) {
             return;
         }
-        raw[s.ordinal()] = text;
         validated = null;
         PoolRegistry.Reference ref = poolReference;
         if (ref != null) {
@@ -503,59 +441,18 @@ public class PgPoolManagedConnectionFactory
     /** Equal when every configuration property is equal (the adapter association is not configuration). */
     @Override
     public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (o == null || o.getClass() != getClass()) {
-            return false;
-        }
-        // Snapshots, so that two threads comparing two factories never hold both locks.
-        return Arrays.equals(snapshot(), ((PgPoolManagedConnectionFactory) o).snapshot());
-    }
-
-    private synchronized String[] snapshot() {
-        return raw.clone();
+        return this == o || (o != null && o.getClass() == getClass()
+                && configured.equals(((PgPoolManagedConnectionFactory) o).configured));
     }
 
     @Override
-    public synchronized int hashCode() {
-        return Arrays.hashCode(raw);
+    public int hashCode() {
+        return configured.hashCode();
     }
 
-    /**
-     * @return the configuration with the password masked and driver property values left out (they may hold
-     *     secrets such as {@code sslpassword})
-     */
+    /** @return the configuration, the password masked and driver property values left out */
     @Override
-    public synchronized String toString() {
-        StringJoiner j = new StringJoiner(", ", "PgPoolManagedConnectionFactory{", "}");
-        for (PoolSetting s : SETTINGS) {
-            j.add(s.displayName() + "=" + shown(s, raw[s.ordinal()]));
-        }
-        return j.toString();
-    }
-
-    private static String shown(PoolSetting s, String text) {
-        if (text == null) {
-            return "(not set)";
-        }
-        if (s == PoolSetting.PASSWORD) {
-            return text.isEmpty() ? "" : "*****";
-        }
-        if (s == PoolSetting.DRIVER_PROPERTIES) {
-            return driverPropertyKeys(text);
-        }
-        return text;
-    }
-
-    private static String driverPropertyKeys(String text) {
-        StringJoiner keys = new StringJoiner(";");
-        for (String pair : text.split(";")) {
-            if (!pair.isBlank()) {
-                int eq = pair.indexOf('=');
-                keys.add((eq < 0 ? pair : pair.substring(0, eq)).trim() + (eq < 0 ? "" : "=..."));
-            }
-        }
-        return keys.toString();
+    public String toString() {
+        return "PgPoolManagedConnectionFactory{" + configured + "}";
     }
 }
