@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 public abstract class PoolScenarios {
     /** Generous bound for anything that should happen "soon" on a loaded 2-core machine. */
-    protected static final Duration SOON = Duration.ofSeconds(15);
+    protected static final Duration SOON = Duration.ofSeconds(30);
 
     protected final Setup setup = Setup.of(getClass());
 
@@ -160,7 +160,7 @@ public abstract class PoolScenarios {
             long elapsed = Long.parseLong(refused.get("elapsedMs"));
             // The servlet's clock encloses the pool's wait, so MaxWait is a firm lower bound.
             assertThat(elapsed).as("time until the timeout").isGreaterThanOrEqualTo(maxWait)
-                    .isLessThan(maxWait + 5_000);
+                    .isLessThan(maxWait + 10_000);
         } finally {
             ok("pool/open?gate=" + gate);
         }
@@ -199,10 +199,12 @@ public abstract class PoolScenarios {
     void expiredBackendsAreReplacedUnderSteadyLoad() {
         String db = db("expire");
         double expires = millis(Setup.setting("expire", "Expires")) / 1000.0;
-        double slack = 2.5;
+        // Expiry is due when a connection's age passes Expires; the slack covers a request in flight at that moment
+        // on a loaded machine. Without expiry the oldest backend would be as old as the whole load phase (4x Expires).
+        double slack = 2.0 * expires;
         Set<Integer> pids = new LinkedHashSet<>();
         double oldestSeen = 0;
-        long end = System.nanoTime() + Duration.ofMillis((long) (expires * 3500)).toNanos();
+        long end = System.nanoTime() + Duration.ofMillis((long) (expires * 4000)).toNanos();
         int firstPid = -1;
         while (System.nanoTime() - end < 0) {
             int pid = pid(ok("pool/query?ds=expire").get("who"));
@@ -215,7 +217,7 @@ public abstract class PoolScenarios {
             }
         }
         assertThat(oldestSeen).as("oldest backend age seen under load (s)").isLessThanOrEqualTo(expires + slack);
-        assertThat(pids).as("backend pids seen during %.1f s of load with Expires %.1f s", expires * 3.5, expires)
+        assertThat(pids).as("backend pids seen during %.1f s of load with Expires %.1f s", expires * 4, expires)
                 .hasSizeGreaterThanOrEqualTo(3);
         int gone = firstPid;
         assertThat(AdminDb.backendDetails(db)).as("the first backend has been replaced")
@@ -224,11 +226,29 @@ public abstract class PoolScenarios {
 
     // ---------------------------------------------------------------- 3. JTA
 
-    /** UserTransaction over two pgpool resources on two databases: commit writes both, via two-phase commit. */
+    /**
+     * UserTransaction over two pgpool resources on two databases commits both with two-phase commit: a third
+     * resource, enlisted last, holds the commit at its prepare; at that moment both pgpool branches must be in
+     * pg_prepared_xacts and their rows not yet visible. After the gate opens both rows are committed and nothing
+     * stays prepared.
+     */
     @Test
-    void userTransactionCommitsBothDatabases(TestInfo info) throws SQLException {
+    void userTransactionCommitsBothDatabasesWithTwoPhaseCommit(TestInfo info) throws SQLException {
         String t = tag(info);
-        Answer a = ok("tx/two?outcome=commit&tag=" + t);
+        String gate = "2pc-" + UUID.randomUUID();
+        CompletableFuture<Answer> commit = Http.getAsync(app(), "tx/two?outcome=commit&tag=" + t + "&gate=" + gate);
+        Answer a;
+        try {
+            Poll.until("both pgpool branches prepared while the commit waits", SOON,
+                    () -> List.of(AdminDb.preparedXacts(db("xa-a")).size(), AdminDb.preparedXacts(db("xa-b")).size()),
+                    sizes -> sizes.equals(List.of(1, 1)));
+            assertThat(AdminDb.countTag(db("xa-a"), t)).as("row visible before phase two").isZero();
+            assertThat(AdminDb.countTag(db("xa-b"), t)).as("row visible before phase two").isZero();
+        } finally {
+            ok("pool/open?gate=" + gate);
+            a = commit.join();
+        }
+        assertThat(a.ok()).as("%s", a).isTrue();
         assertThat(a.get("a")).startsWith(db("xa-a") + "/");
         assertThat(a.get("b")).startsWith(db("xa-b") + "/");
         assertThat(AdminDb.countTag(db("xa-a"), t)).isEqualTo(1);

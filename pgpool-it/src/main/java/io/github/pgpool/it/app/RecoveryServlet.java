@@ -5,14 +5,9 @@ import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.transaction.TransactionManager;
 import jakarta.transaction.UserTransaction;
 import java.io.IOException;
 import java.util.HexFormat;
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
-import javax.transaction.xa.XAException;
-import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 
 /**
@@ -32,10 +27,10 @@ public class RecoveryServlet extends HttpServlet {
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         Reply reply = new Reply(System.nanoTime());
         try {
-            Recorder recorder = new Recorder();
+            ServerTx.Recorder recorder = new ServerTx.Recorder(null);
             tx.begin();
             try {
-                transactionManager().getTransaction().enlistResource(recorder);
+                ServerTx.transactionManager().getTransaction().enlistResource(recorder);
             } finally {
                 tx.rollback();
             }
@@ -50,67 +45,6 @@ public class RecoveryServlet extends HttpServlet {
             reply.send(resp);
         } catch (Exception e) {
             reply.fail(resp, e);
-        }
-    }
-
-    /** The TransactionManager is not portable by name: WildFly's first, Payara's as the alternative. */
-    private static TransactionManager transactionManager() throws NamingException {
-        InitialContext ctx = new InitialContext();
-        try {
-            return (TransactionManager) ctx.lookup("java:/TransactionManager");
-        } catch (NamingException e) {
-            return (TransactionManager) ctx.lookup("java:appserver/TransactionManager");
-        }
-    }
-
-    /** An XAResource that does nothing but remember the Xid of its branch. */
-    static final class Recorder implements XAResource {
-        volatile Xid xid;
-
-        @Override
-        public void start(Xid x, int flags) {
-            xid = x;
-        }
-
-        @Override
-        public void end(Xid x, int flags) {
-        }
-
-        @Override
-        public int prepare(Xid x) {
-            return XA_OK;
-        }
-
-        @Override
-        public void commit(Xid x, boolean onePhase) {
-        }
-
-        @Override
-        public void rollback(Xid x) {
-        }
-
-        @Override
-        public void forget(Xid x) {
-        }
-
-        @Override
-        public Xid[] recover(int flag) {
-            return new Xid[0];
-        }
-
-        @Override
-        public boolean isSameRM(XAResource other) {
-            return other == this;
-        }
-
-        @Override
-        public int getTransactionTimeout() {
-            return 0;
-        }
-
-        @Override
-        public boolean setTransactionTimeout(int seconds) throws XAException {
-            return false;
         }
     }
 }

@@ -16,7 +16,8 @@ import javax.sql.DataSource;
  * Bean-managed (UserTransaction) and container-managed transactions over pgpool resources.
  *
  * <ul>
- *   <li>{@code /tx/two?tag=&outcome=commit|rollback} one row into each of the two XA databases</li>
+ *   <li>{@code /tx/two?tag=&outcome=commit|rollback[&gate=]} one row into each of the two XA databases; with a
+ *       gate, the commit stops after the pgpool branches are prepared until the test opens the gate</li>
  *   <li>{@code /tx/held?tag=&gate=} inserts, closes the handle, waits for the gate inside the still open transaction,
  *       inserts again through a new handle, commits: shows that the backend stays with the transaction</li>
  *   <li>{@code /tx/local?tag=&outcome=} the same with the LocalTransaction pool</li>
@@ -54,6 +55,10 @@ public class TxServlet extends HttpServlet {
                         }
                         try (Connection c = xaB.getConnection()) {
                             reply.put("b", Sql.insert(c, tag));
+                        }
+                        if (req.getParameter("gate") != null) {
+                            ServerTx.transactionManager().getTransaction()
+                                    .enlistResource(new ServerTx.Recorder(req.getParameter("gate")));
                         }
                     } finally {
                         finish(outcome);
