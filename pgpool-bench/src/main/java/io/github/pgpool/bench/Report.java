@@ -382,6 +382,11 @@ final class Report {
         chart.getCategoryPlot().getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);
         ValueMarker one = new ValueMarker(1.0, Color.RED, new BasicStroke(1.5f));
         chart.getCategoryPlot().addRangeMarker(one);
+        // Fixed colours, one per competitor, readable on white (JFreeChart's default yellow is not).
+        Color[] paints = {new Color(0xD62728), new Color(0x1F77B4), new Color(0x2CA02C), new Color(0xFF7F0E)};
+        for (int i = 0; i < data.getRowCount(); i++) {
+            chart.getCategoryPlot().getRenderer().setSeriesPaint(i, paints[i % paints.length]);
+        }
         chart.getCategoryPlot().setBackgroundPaint(Color.WHITE);
         chart.getCategoryPlot().setRangeGridlinePaint(Color.LIGHT_GRAY);
         ChartUtils.saveChartAsPNG(file.toFile(), chart, 1200, 600);
@@ -407,6 +412,12 @@ final class Report {
                 new float[] {4f, 4f}, 0f));
         renderer.setSeriesStroke(3, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                 new float[] {4f, 4f}, 0f));
+        Color pgpool = new Color(0xD62728);
+        Color hikari = new Color(0x1F77B4);
+        renderer.setSeriesPaint(0, pgpool);
+        renderer.setSeriesPaint(1, pgpool.darker());
+        renderer.setSeriesPaint(2, hikari);
+        renderer.setSeriesPaint(3, hikari.darker());
         chart.getXYPlot().setRenderer(renderer);
         chart.getXYPlot().setBackgroundPaint(Color.WHITE);
         chart.getXYPlot().setRangeGridlinePaint(Color.LIGHT_GRAY);

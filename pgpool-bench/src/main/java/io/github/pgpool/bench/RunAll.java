@@ -108,6 +108,31 @@ public final class RunAll {
                 .output(log(out, benchmark, threads, ""));
     }
 
+    /**
+     * JMH allows one run per machine (/tmp/jmh.lock) so that two runs do not disturb each other; when someone else's
+     * run holds it, wait for it (up to 5 minutes) rather than fail or run alongside.
+     */
+    private static Collection<RunResult> runWhenFree(ChainedOptionsBuilder options) throws RunnerException {
+        for (int attempt = 0;; attempt++) {
+            try {
+                return new Runner(options.build()).run();
+            } catch (RunnerException e) {
+                if (attempt >= 60 || e.getMessage() == null || !e.getMessage().contains("JMH lock")) {
+                    throw e;
+                }
+                if (attempt == 0) {
+                    progress("another JMH run holds /tmp/jmh.lock; waiting for it");
+                }
+                try {
+                    Thread.sleep(5_000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
     private static String log(Path out, String benchmark, int threads, String suffix) {
         return out.resolve("jmh-" + benchmark + "-t" + threads + suffix + ".log").toString();
     }
@@ -117,7 +142,7 @@ public final class RunAll {
      * neighbour's test may restart or terminate PostgreSQL backends while a pool starts).
      */
     private static Collection<RunResult> run(ChainedOptionsBuilder options) throws RunnerException {
-        List<RunResult> results = new ArrayList<>(new Runner(options.build()).run());
+        List<RunResult> results = new ArrayList<>(runWhenFree(options));
         Set<String> expected = new LinkedHashSet<>(POOLS);
         boolean pooled = results.isEmpty() || results.get(0).getParams().getParam("pool") != null;
         if (pooled) {
@@ -132,7 +157,7 @@ public final class RunAll {
             }
             options.output(log(Path.of(System.getProperty("bench.out", "results")), "retry", 0,
                     "-" + System.nanoTime()));
-            results.addAll(new Runner(options.build()).run());
+            results.addAll(runWhenFree(options));
         }
         return results;
     }
