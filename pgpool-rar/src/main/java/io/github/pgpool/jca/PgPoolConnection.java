@@ -39,6 +39,11 @@ public final class PgPoolConnection extends ConnectionHandle implements Connecti
         lease();
     }
 
+    /** The handle moved to a managed connection with another physical connection: its statements are stale. */
+    void closeStatementsOnMove() {
+        closeStatements();
+    }
+
     /** The server cleaned up or destroyed the managed connection: this handle is dead from now on. */
     void invalidateByContainer() {
         closeStatements();

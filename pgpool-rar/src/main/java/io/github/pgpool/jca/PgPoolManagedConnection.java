@@ -82,7 +82,12 @@ public final class PgPoolManagedConnection implements ManagedConnection {
         return handle;
     }
 
-    /** Moves a handle from the managed connection it belongs to now onto this one. */
+    /**
+     * Moves a handle from the managed connection it belongs to now onto this one. If the handle was the only user of
+     * its old lease and this managed connection has none, the lease moves with it, so the handle keeps its physical
+     * connection and open statements. Otherwise the handle's statements are closed: they belong to a physical
+     * connection the handle no longer uses.
+     */
     @Override
     public void associateConnection(Object connection) throws ResourceException {
         if (!(connection instanceof PgPoolConnection)) {
@@ -98,21 +103,45 @@ public final class PgPoolManagedConnection implements ManagedConnection {
             throw new SecurityException("pgpool: cannot move a handle of user '" + previous.credentials.user()
                     + "' to a managed connection of user '" + credentials.user() + "'");
         }
-        previous.detach(handle);
+        boolean canTakeLease;
         synchronized (this) {
             if (destroyed) {
                 throw new IllegalStateException("pgpool: this managed connection was destroyed");
+            }
+            canTakeLease = lease == null && !transactionPending();
+        }
+        // One monitor at a time: two server threads moving handles in opposite directions cannot deadlock.
+        PooledConnection carried = previous.detach(handle, canTakeLease);
+        synchronized (this) {
+            if (carried != null && lease == null && !destroyed) {
+                lease = carried;
+            } else if (carried != null) {
+                carried.release(); // this managed connection changed meanwhile: start afresh
+                carried = null;
+            }
+            if (carried == null) {
+                handle.closeStatementsOnMove();
             }
             handle.moveTo(this);
             handles.add(handle);
         }
     }
 
-    private void detach(PgPoolConnection handle) {
-        synchronized (this) {
-            handles.remove(handle);
-            releaseIfUnused();
+    /**
+     * Removes a handle moving to another managed connection.
+     *
+     * @param handOver whether the target can take this lease
+     * @return this managed connection's lease if the handle was its only user and it is handed over, else null
+     */
+    private synchronized PooledConnection detach(PgPoolConnection handle, boolean handOver) {
+        handles.remove(handle);
+        PooledConnection l = lease;
+        if (handOver && l != null && handles.isEmpty() && !transactionPending() && !destroyed) {
+            lease = null;
+            return l;
         }
+        releaseIfUnused();
+        return null;
     }
 
     /** Called by a handle the application closed: tells every listener, then gives the lease back if unused. */

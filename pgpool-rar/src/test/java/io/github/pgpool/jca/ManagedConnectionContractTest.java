@@ -205,7 +205,7 @@ class ManagedConnectionContractTest {
     }
 
     @Test
-    void associateConnectionMovesAHandleToAnotherManagedConnection() throws Exception {
+    void associateConnectionMovesAHandleWithItsLeaseToAnotherManagedConnection() throws Exception {
         PgPoolManagedConnection mc1 = (PgPoolManagedConnection) mcf.createManagedConnection(null, null);
         PgPoolManagedConnection mc2 = (PgPoolManagedConnection) mcf.createManagedConnection(null, null);
         RecordingListener l1 = new RecordingListener();
@@ -214,16 +214,44 @@ class ManagedConnectionContractTest {
         mc2.addConnectionEventListener(l2);
 
         PgPoolConnection h = (PgPoolConnection) mc1.getConnection(null, null);
-        int pid1 = h.unwrap(PGConnection.class).getBackendPID();
+        int pid = h.unwrap(PGConnection.class).getBackendPID();
+        Statement st = h.createStatement();
         mc2.associateConnection(h);
         assertThat(h.managedConnection()).isSameAs(mc2);
-        assertThat(pool.statistics().active()).isZero(); // mc1 had no other use for its lease
-        assertThat(h.unwrap(PGConnection.class).getBackendPID()).isEqualTo(pid1); // mc2 leased the same, now idle
+        // The handle was the lease's only user and mc2 had none: the physical connection moved with it.
+        assertThat(pool.statistics().active()).isEqualTo(1);
+        assertThat(st.isClosed()).isFalse();
+        assertThat(h.unwrap(PGConnection.class).getBackendPID()).isEqualTo(pid);
+        mc1.cleanup(); // must not touch the moved handle
+        assertThat(h.isClosed()).isFalse();
+        assertThat(query(h, "SELECT 1")).isEqualTo("1");
 
         h.close();
         assertThat(l1.ids()).isEmpty();
         assertThat(l2.ids()).containsExactly(ConnectionEvent.CONNECTION_CLOSED);
-        mc1.cleanup(); // must not touch the moved handle's new owner
+        assertThat(pool.statistics().active()).isZero();
+        mc1.destroy();
+        mc2.destroy();
+    }
+
+    @Test
+    void associateConnectionOntoAManagedConnectionWithItsOwnLeaseClosesTheMovedHandlesStatements()
+            throws Exception {
+        PgPoolManagedConnection mc1 = (PgPoolManagedConnection) mcf.createManagedConnection(null, null);
+        PgPoolManagedConnection mc2 = (PgPoolManagedConnection) mcf.createManagedConnection(null, null);
+        PgPoolConnection moving = (PgPoolConnection) mc1.getConnection(null, null);
+        PgPoolConnection staying = (PgPoolConnection) mc2.getConnection(null, null);
+        Statement st = moving.createStatement();
+        int targetPid = staying.unwrap(PGConnection.class).getBackendPID();
+        assertThat(pool.statistics().active()).isEqualTo(2);
+
+        mc2.associateConnection(moving);
+        assertThat(st.isClosed()).isTrue(); // it ran on a physical connection the handle no longer uses
+        assertThat(pool.statistics().active()).isEqualTo(1); // mc1's lease went back to the pool
+        assertThat(moving.unwrap(PGConnection.class).getBackendPID()).isEqualTo(targetPid);
+
+        moving.close();
+        staying.close();
         assertThat(pool.statistics().active()).isZero();
         mc1.destroy();
         mc2.destroy();
