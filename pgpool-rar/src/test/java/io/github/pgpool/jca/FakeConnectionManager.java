@@ -45,9 +45,7 @@ final class FakeConnectionManager implements ConnectionManager, ConnectionEventL
 
     @Override
     public synchronized void connectionClosed(ConnectionEvent event) {
-        if (pooling) {
-            events.add(event);
-        }
+        events.add(event);
         ManagedConnection mc = (ManagedConnection) event.getSource();
         try {
             mc.cleanup();
