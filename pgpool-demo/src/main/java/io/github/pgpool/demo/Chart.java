@@ -16,6 +16,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.IntervalMarker;
+import org.jfree.chart.plot.SeriesRenderingOrder;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.ClusteredXYBarRenderer;
@@ -37,7 +38,8 @@ import org.jfree.data.xy.XYSeriesCollection;
  * Cleanup (bottom), all on one time axis.
  */
 final class Chart {
-    private static final Color TOTAL = new Color(0x1f, 0x4e, 0x9a);
+    /** Wide and translucent, so that active and idle stay visible where they run along the total. */
+    private static final Color TOTAL = new Color(0x1f, 0x4e, 0x9a, 0x70);
     private static final Color ACTIVE = new Color(0x2c, 0xa0, 0x2c);
     private static final Color IDLE = new Color(0xff, 0x9f, 0x1c);
     private static final Color WAITING = new Color(0xd6, 0x27, 0x28);
@@ -66,6 +68,8 @@ final class Chart {
     static void writePng(List<Sample> samples, List<PhaseSpan> phases, int maxSize, String settings, File file)
             throws IOException {
         NumberAxis time = new NumberAxis("seconds since the workload started");
+        double last = samples.isEmpty() ? 1 : samples.get(samples.size() - 1).seconds();
+        time.setRange(0, Math.ceil(last));
         CombinedDomainXYPlot combined = new CombinedDomainXYPlot(time);
         combined.setGap(12);
         combined.add(poolPlot(samples, phases, maxSize), 6);
@@ -74,8 +78,9 @@ final class Chart {
 
         JFreeChart chart = new JFreeChart("pgpool in Payara: " + settings, new Font("SansSerif", Font.BOLD, 18),
                 combined, true);
-        chart.addSubtitle(new TextTitle("20 clients burst, then 2 clients steady, then idle. Pool figures from "
-                + "pgpool's MXBean, backends from pg_stat_activity, sampled every " + Monitor.PERIOD_MS + " ms.",
+        chart.addSubtitle(new TextTitle(Phase.BURST.clients() + " clients burst, then " + Phase.STEADY.clients()
+                + " light client, then idle. Pool figures from pgpool's MXBean, backends from pg_stat_activity,"
+                + " sampled every " + Monitor.PERIOD_MS + " ms.",
                 new Font("SansSerif", Font.PLAIN, 13)));
         chart.setBackgroundPaint(Color.WHITE);
         chart.setPadding(new RectangleInsets(8, 8, 8, 16));
@@ -110,7 +115,7 @@ final class Chart {
         steps.addSeries(idle);
         steps.addSeries(waiting);
         XYStepRenderer stepRenderer = new XYStepRenderer();
-        color(stepRenderer, 0, TOTAL, 3.5f);
+        color(stepRenderer, 0, TOTAL, 7f);
         color(stepRenderer, 1, ACTIVE, 2f);
         color(stepRenderer, 2, IDLE, 2f);
         color(stepRenderer, 3, WAITING, 2f);
@@ -137,6 +142,7 @@ final class Chart {
         plot.setRenderer(1, backendRenderer);
         plot.setDataset(2, steps);
         plot.setRenderer(2, stepRenderer);
+        plot.setSeriesRenderingOrder(SeriesRenderingOrder.FORWARD);
         style(plot);
         count.setAutoRangeIncludesZero(true);
         double top = Math.max(maxSize + 2, samples.stream().mapToInt(s -> s.pool().waiting()).max().orElse(0) + 1);
@@ -197,7 +203,7 @@ final class Chart {
         data.addSeries(created);
         data.addSeries(expired);
         data.addSeries(cleaned);
-        data.setIntervalWidth(Monitor.PERIOD_MS / 1000.0 * 0.9);
+        data.setIntervalWidth(Monitor.PERIOD_MS / 1000.0);
         ClusteredXYBarRenderer renderer = new ClusteredXYBarRenderer();
         renderer.setBarPainter(new StandardXYBarPainter());
         renderer.setShadowVisible(false);

@@ -66,43 +66,67 @@ final class Workload {
 
     /** Runs the phase's clients until its time is up and returns when all of them have stopped. */
     void run(Phase phase) throws InterruptedException {
-        long end = System.nanoTime() + phase.length().toNanos();
-        if (phase.clients() == 0) {
-            parkUntil(end);
-            return;
-        }
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < phase.clients(); i++) {
-            Thread t = new Thread(() -> client(phase, end), "demo-" + phase.label() + "-client-" + (i + 1));
-            t.setDaemon(true);
-            threads.add(t);
-            t.start();
-        }
-        for (Thread t : threads) {
-            // Each client stops at the end of the phase, at the latest one request timeout later.
-            t.join(REQUEST_TIMEOUT.toMillis() + phase.length().toMillis());
-        }
+        Clients clients = start(phase);
+        clients.stopAt(System.nanoTime() + phase.length().toNanos());
+        clients.await();
     }
 
-    private void client(Phase phase, long end) {
-        HttpRequest request = request(phase.holdMs());
-        while (System.nanoTime() < end) {
-            try {
-                HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-                switch (r.statusCode()) {
-                    case 200 -> ok.increment();
-                    case 503 -> timeouts.increment();
-                    default -> error("HTTP " + r.statusCode() + ": " + r.body().strip());
-                }
-            } catch (IOException e) {
-                error(e.toString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+    /** Starts the phase's clients; they run until told when to stop (see {@link Clients#stopAt(long)}). */
+    Clients start(Phase phase) {
+        return new Clients(phase);
+    }
+
+    /** The running clients of one phase. */
+    final class Clients {
+        private final Phase phase;
+        private final List<Thread> threads = new ArrayList<>();
+        /** When the clients stop, as a {@link System#nanoTime()}; far in the future until {@link #stopAt}. */
+        private volatile long end = Long.MAX_VALUE;
+
+        private Clients(Phase phase) {
+            this.phase = phase;
+            for (int i = 0; i < phase.clients(); i++) {
+                Thread t = new Thread(this::loop, "demo-" + phase.label() + "-client-" + (i + 1));
+                t.setDaemon(true);
+                threads.add(t);
+                t.start();
             }
-            if (phase.pauseMs() > 0) {
-                // Pacing of a light client, not synchronisation: the next request simply comes a little later.
-                parkUntil(Math.min(end, System.nanoTime() + phase.pauseMs() * 1_000_000L));
+        }
+
+        /** Sets when the clients stop sending requests. */
+        void stopAt(long nanoTime) {
+            end = nanoTime;
+        }
+
+        /** Waits for the end set by {@link #stopAt}, then for the clients' last requests to come back. */
+        void await() throws InterruptedException {
+            parkUntil(end);
+            for (Thread t : threads) {
+                // A client stops after its current request, which ends within the request timeout.
+                t.join(REQUEST_TIMEOUT.toMillis());
+            }
+        }
+
+        private void loop() {
+            HttpRequest request = request(phase.holdMs());
+            while (System.nanoTime() < end) {
+                try {
+                    HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                    switch (r.statusCode()) {
+                        case 200 -> ok.increment();
+                        case 503 -> timeouts.increment();
+                        default -> error("HTTP " + r.statusCode() + ": " + r.body().strip());
+                    }
+                } catch (IOException e) {
+                    error(e.toString());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                if (phase.pauseMs() > 0) {
+                    // Pacing of a light client, not synchronisation: the next request simply comes a little later.
+                    parkUntil(Math.min(end, System.nanoTime() + phase.pauseMs() * 1_000_000L));
+                }
             }
         }
     }
