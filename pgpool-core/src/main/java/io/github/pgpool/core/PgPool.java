@@ -352,14 +352,16 @@ public final class PgPool implements AutoCloseable {
             listener.connectionFailed(name, failure);
             PoolStatistics snapshot;
             boolean giveUp = isLoginRefused(failure) || clock.nanoTime() - deadline >= 0;
+            Waiter next = null;
             synchronized (lock) {
                 connectFailures++;
                 if (closed || giveUp) {
                     total--;
-                    handOffSlotLocked();
+                    next = handOffSlotLocked();
                 }
                 snapshot = statisticsLocked();
             }
+            wake(next);
             if (closed) {
                 throw new PoolClosedException(name);
             }
@@ -520,8 +522,7 @@ public final class PgPool implements AutoCloseable {
                     waiters.pollFirst();
                     pc.lastUsed = now;
                     lendLocked(pc, now, head.start);
-                    handedTo = head;
-                    head.grant(pc);
+                    handedTo = head.grant(pc);
                 } else {
                     // The longest waiter needs other credentials: close this one, and the freed slot goes to them.
                     closeReason = CloseReason.EVICTED;
@@ -539,7 +540,10 @@ public final class PgPool implements AutoCloseable {
         }
         if (closeReason != null) {
             closeAndFreeSlot(pc);
-        } else if (handedTo != null && notifyBorrows) {
+        } else if (handedTo != null) {
+            handedTo.wake();
+        }
+        if (handedTo != null && notifyBorrows) {
             listener.borrowed(name, Duration.ofNanos(pc.borrowedAt - handedTo.start));
         }
     }
@@ -557,17 +561,30 @@ public final class PgPool implements AutoCloseable {
     /** Closes a connection already taken off the books, then frees its slot: MaxSize holds even while closing. */
     private void closeAndFreeSlot(PooledConnection pc) {
         closePhysical(pc, pc.closeReason);
+        Waiter next;
         synchronized (lock) {
             total--;
-            handOffSlotLocked();
+            next = handOffSlotLocked();
         }
+        wake(next);
     }
 
-    /** A slot just came free (total was decremented): give it to the longest waiter, if any. */
-    private void handOffSlotLocked() {
+    /**
+     * A slot just came free (total was decremented): give it to the longest waiter, if any.
+     *
+     * @return the waiter to {@link #wake} after the lock, or {@code null}
+     */
+    private Waiter handOffSlotLocked() {
         if (!waiters.isEmpty() && total < maxSize) {
             total++;
-            waiters.pollFirst().grant(Waiter.SLOT);
+            return waiters.pollFirst().grant(Waiter.SLOT);
+        }
+        return null;
+    }
+
+    private static void wake(Waiter w) {
+        if (w != null) {
+            w.wake();
         }
     }
 
@@ -612,11 +629,15 @@ public final class PgPool implements AutoCloseable {
         }
         int freed = list.size() - keptSlots;
         if (freed > 0) {
+            Waiter[] next = new Waiter[freed];
             synchronized (lock) {
                 total -= freed;
                 for (int i = 0; i < freed; i++) {
-                    handOffSlotLocked();
+                    next[i] = handOffSlotLocked();
                 }
+            }
+            for (Waiter w : next) {
+                wake(w);
             }
         }
     }
@@ -749,6 +770,7 @@ public final class PgPool implements AutoCloseable {
     @Override
     public void close() {
         List<PooledConnection> toClose = null;
+        List<Waiter> released = new ArrayList<>();
         synchronized (lock) {
             if (closed) {
                 return;
@@ -763,9 +785,10 @@ public final class PgPool implements AutoCloseable {
             }
             Waiter w;
             while ((w = waiters.pollFirst()) != null) {
-                w.grant(Waiter.CLOSED);
+                released.add(w.grant(Waiter.CLOSED));
             }
         }
+        released.forEach(Waiter::wake);
         housekeeping.close();
         if (jmx != null) {
             jmx.unregister();

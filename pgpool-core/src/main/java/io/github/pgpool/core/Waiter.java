@@ -25,9 +25,19 @@ final class Waiter {
         this.start = start;
     }
 
-    /** Called under the pool's lock, once. */
-    void grant(Object what) {
+    /**
+     * Records the grant; called under the pool's lock, once. The caller calls {@link #wake()} after releasing the
+     * lock, so the wake-up system call does not lengthen the time others wait for the lock.
+     *
+     * @return this waiter, to wake
+     */
+    Waiter grant(Object what) {
         grant = what;
+        return this;
+    }
+
+    /** Unparks the waiting thread; called after the grant, outside the pool's lock. */
+    void wake() {
         LockSupport.unpark(thread);
     }
 
