@@ -155,9 +155,33 @@ public enum PoolSetting {
         return Arrays.stream(values()).filter(s -> s.displayName.equalsIgnoreCase(name)).findFirst();
     }
 
-    /** @return the value as it may be shown in messages: secrets are masked */
+    /**
+     * @return the value as it may be shown in messages: secrets are masked, and so are pass-through driver
+     *     properties whose name says they hold a secret (such as {@code sslpassword})
+     */
     String shown(String text) {
-        return type == SettingType.SECRET ? "*****" : String.valueOf(text);
+        if (type == SettingType.SECRET) {
+            return "*****";
+        }
+        return type == SettingType.PROPERTIES ? maskSecretProperties(text) : String.valueOf(text);
+    }
+
+    /** Masks the values of {@code key=value} pairs whose key names a password, secret or token. */
+    static String maskSecretProperties(String pairs) {
+        if (pairs == null) {
+            return "null";
+        }
+        StringBuilder shown = new StringBuilder();
+        for (String pair : pairs.split(";", -1)) {
+            if (shown.length() > 0) {
+                shown.append(';');
+            }
+            int eq = pair.indexOf('=');
+            String key = (eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(Locale.ROOT);
+            boolean secret = key.contains("password") || key.contains("secret") || key.contains("token");
+            shown.append(eq >= 0 && secret ? pair.substring(0, eq + 1) + "*****" : pair);
+        }
+        return shown.toString();
     }
 
     /**

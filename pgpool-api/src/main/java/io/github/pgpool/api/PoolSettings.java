@@ -151,6 +151,9 @@ public final class PoolSettings {
         if (setting.type() == SettingType.SECRET) {
             return ((String) value).isEmpty() ? "" : "*****";
         }
+        if (setting.type() == SettingType.PROPERTIES) {
+            return setting.shown((String) value);
+        }
         return value instanceof Duration ? Durations.format((Duration) value) : String.valueOf(value);
     }
 
@@ -190,8 +193,9 @@ public final class PoolSettings {
             int eq = pair.indexOf('=');
             String key = eq < 0 ? pair.trim() : pair.substring(0, eq).trim();
             if (eq <= 0 || key.isEmpty()) {
-                throw new InvalidSettingException(PoolSetting.DRIVER_PROPERTIES.displayName(), text,
-                        "'" + pair.trim() + "' is not key=value; " + PoolSetting.DRIVER_PROPERTIES.rule());
+                throw new InvalidSettingException(PoolSetting.DRIVER_PROPERTIES.displayName(),
+                        PoolSetting.DRIVER_PROPERTIES.shown(text),
+                        "'" + key + "' is not key=value; " + PoolSetting.DRIVER_PROPERTIES.rule());
             }
             PoolSetting dedicated = DEDICATED_KEYS.get(key.toLowerCase(Locale.ROOT));
             if (dedicated != null) {
@@ -200,8 +204,8 @@ public final class PoolSettings {
                         "'" + key + "' has its own setting; use " + dedicated.displayName() + " instead");
             }
             if (result.put(key, pair.substring(eq + 1).trim()) != null) {
-                throw new InvalidSettingException(PoolSetting.DRIVER_PROPERTIES.displayName(), text,
-                        "'" + key + "' is given twice");
+                throw new InvalidSettingException(PoolSetting.DRIVER_PROPERTIES.displayName(),
+                        PoolSetting.DRIVER_PROPERTIES.shown(text), "'" + key + "' is given twice");
             }
         }
         return result;

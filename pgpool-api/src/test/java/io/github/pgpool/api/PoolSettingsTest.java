@@ -93,6 +93,18 @@ class PoolSettingsTest {
     }
 
     @Test
+    void secretDriverPropertiesAreMaskedInTextAndMessages() {
+        PoolSettings s = valid().driverProperties("sslmode=verify-full;sslpassword=Key-Pw-123").build();
+        assertThat(s.toString()).doesNotContain("Key-Pw-123").contains("sslpassword=*****")
+                .contains("sslmode=verify-full");
+        assertThat(s.driverProperties()).containsEntry("sslpassword", "Key-Pw-123");
+        assertThatThrownBy(() -> valid().driverProperties("sslpassword=Key-Pw-123;sslpassword=again"))
+                .hasMessageNotContaining("Key-Pw-123").hasMessageContaining("'sslpassword' is given twice");
+        assertThatThrownBy(() -> valid().driverProperties("sslpassword=Key-Pw-123;broken"))
+                .hasMessageNotContaining("Key-Pw-123").hasMessageContaining("'broken' is not key=value");
+    }
+
+    @Test
     void driverPropertiesKeepTheirOrder() {
         PoolSettings s = valid().driverProperties(" sslmode=require ; ApplicationName=shop;").build();
         assertThat(s.driverProperties()).containsExactly(java.util.Map.entry("sslmode", "require"),

@@ -37,7 +37,8 @@ import java.util.concurrent.Executor;
 public abstract class ConnectionHandle implements Connection {
     /** Statements opened through this handle and maybe still open; pruned as it grows. */
     private ArrayList<Statement> statements; // made on the first statement: many handles open none
-    private boolean closed;
+    /** Volatile: a server may invalidate a handle from another thread than the one using it. */
+    private volatile boolean closed;
 
     /**
      * @return the pooled connection this handle currently works on
