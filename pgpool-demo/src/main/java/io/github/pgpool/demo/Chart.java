@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.annotations.XYPointerAnnotation;
+import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.IntervalMarker;
@@ -157,7 +159,64 @@ final class Chart {
         limit.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
         plot.addRangeMarker(limit, Layer.FOREGROUND);
         phaseBands(plot, phases, true);
+        annotateRules(plot, samples, phases, maxSize, top);
         return plot;
+    }
+
+    /**
+     * Short captions that say which rule is at work where: the queue at MaxSize, the first Expires replacement, and
+     * each time Cleanup closed idle connections.
+     */
+    private static void annotateRules(XYPlot plot, List<Sample> samples, List<PhaseSpan> phases, int maxSize,
+            double top) {
+        Font font = new Font("SansSerif", Font.PLAIN, 13);
+        int peakWaiting = samples.stream().mapToInt(s -> s.pool().waiting()).max().orElse(0);
+        if (!phases.isEmpty() && peakWaiting > 0) {
+            PhaseSpan burst = phases.get(0);
+            XYTextAnnotation queue = new XYTextAnnotation("MaxSize: the pool stays at " + maxSize + ", up to "
+                    + peakWaiting + " requests wait", (burst.start() + burst.end()) / 2, (maxSize + top) / 2);
+            queue.setFont(font);
+            queue.setBackgroundPaint(new Color(255, 255, 255, 200));
+            plot.addAnnotation(queue);
+        }
+        // The expiry explained is the first one after the burst: there it stands alone (one connection closed and
+        // one opened), while in the burst it mixes with the queue.
+        double afterBurst = phases.isEmpty() ? 0 : phases.get(0).end();
+        Sample previous = null;
+        boolean expiryShown = false;
+        for (Sample s : samples) {
+            if (previous != null) {
+                long cleaned = s.pool().closedIdle() - previous.pool().closedIdle();
+                long expired = s.pool().closedExpired() - previous.pool().closedExpired();
+                if (cleaned > 0) {
+                    boolean empty = s.pool().total() == 0 && s.backends() == 0;
+                    pointer(plot, "Cleanup: " + cleaned + " idle " + (cleaned == 1 ? "connection" : "connections")
+                            + " closed" + (empty ? ", 0 backends left" : ""), s.seconds(), s.pool().total(),
+                            // The last closing is near the right edge: its caption goes to the left.
+                            empty ? -0.62 * Math.PI : -Math.PI / 4, empty ? 85 : 45, empty ? TextAnchor.BOTTOM_RIGHT
+                                    : TextAnchor.BOTTOM_LEFT, CLEANED.darker(), font);
+                }
+                if (expired > 0 && !expiryShown && s.seconds() > afterBurst && s.pool().total() > 0) {
+                    expiryShown = true;
+                    pointer(plot, "Expires: closed at " + Demo.EXPIRES + " of age, a new one opened", s.seconds(),
+                            s.pool().total() + 0.45, -Math.PI / 2.6, 80, TextAnchor.BOTTOM_LEFT, EXPIRED, font);
+                }
+            }
+            previous = s;
+        }
+    }
+
+    private static void pointer(XYPlot plot, String text, double x, double y, double angle, double radius,
+            TextAnchor anchor, Color color, Font font) {
+        XYPointerAnnotation a = new XYPointerAnnotation(text, x, y, angle);
+        a.setFont(font);
+        a.setPaint(color);
+        a.setArrowPaint(color);
+        a.setBaseRadius(radius);
+        a.setTipRadius(6);
+        a.setTextAnchor(anchor);
+        a.setBackgroundPaint(new Color(255, 255, 255, 200));
+        plot.addAnnotation(a);
     }
 
     /** Requests that pgpool turned away after MaxWait, per sampling interval. */
@@ -181,6 +240,12 @@ final class Chart {
         XYPlot plot = new XYPlot(data, null, axis, renderer);
         style(plot);
         phaseBands(plot, phases, false);
+        XYTextAnnotation rule = new XYTextAnnotation("MaxWait: a request that waited " + Demo.MAX_WAIT
+                + " without a connection fails (HTTP 503)", phases.isEmpty() ? 0 : phases.get(0).end() + 0.5, 0);
+        rule.setFont(new Font("SansSerif", Font.PLAIN, 13));
+        rule.setTextAnchor(TextAnchor.BOTTOM_LEFT);
+        rule.setPaint(WAITING.darker());
+        plot.addAnnotation(rule);
         return plot;
     }
 

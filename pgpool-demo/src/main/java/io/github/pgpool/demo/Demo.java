@@ -281,8 +281,9 @@ public final class Demo {
 
     private static String describe(Phase p) {
         return p.clients() == 0 ? p.label() + " " + p.length().toSeconds() + " s (no requests)"
-                : String.format(Locale.ROOT, "%s %d s (%d clients, %d ms per query)", p.label(),
-                        p.length().toSeconds(), p.clients(), p.holdMs());
+                : String.format(Locale.ROOT, "%s %s%d s (%d client%s, %d ms per query)", p.label(),
+                        p == Phase.STEADY ? "at least " : "", p.length().toSeconds(), p.clients(),
+                        p.clients() == 1 ? "" : "s", p.holdMs());
     }
 
     private static double seconds(long nanos) {

@@ -29,10 +29,10 @@ record Sample(double seconds, String phase, PoolProbe.Figures pool, int backends
     /** The progress line: time, phase, the pool, its history and PostgreSQL's view. */
     String line() {
         return String.format(java.util.Locale.ROOT,
-                "%5.1fs %-6s | total %2d  active %2d  idle %2d  waiting %2d | created %3d  closed %3d"
-                        + " (expired %2d)  timeouts %3d | backends %2s | http ok %4d",
+                "%5.1fs %-6s | total %d  active %d  idle %d  waiting %2d | created %2d  closed %2d"
+                        + " (expired %d, idle %d)  timeouts %3d | backends %s | http ok %d",
                 seconds, phase, pool.total(), pool.active(), pool.idle(), pool.waiting(), pool.created(),
-                pool.closed(), pool.closedExpired(), pool.timeouts(), backends < 0 ? "?" : Integer.toString(backends),
-                httpOk);
+                pool.closed(), pool.closedExpired(), pool.closedIdle(), pool.timeouts(),
+                backends < 0 ? "?" : Integer.toString(backends), httpOk);
     }
 }
