@@ -2,14 +2,11 @@ package io.github.pgpool.demo;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.glassfish.embeddable.Deployer;
 import org.glassfish.embeddable.GlassFish;
@@ -36,6 +33,8 @@ final class PayaraServer implements AutoCloseable {
     /** What the pgpool resource and its settings are called. */
     static final String POOL_NAME = "demo";
     static final String JNDI_NAME = "java:app/pgpool/demo";
+
+    private static final String RESOURCES_ENTRY = "WEB-INF/glassfish-resources.xml";
 
     private final GlassFishRuntime runtime;
     private final GlassFish glassfish;
@@ -67,11 +66,14 @@ final class PayaraServer implements AutoCloseable {
         adapterDeployed = true;
     }
 
-    /** Packs and deploys the sample application with a pgpool pool built from the given settings. */
-    void deployApp(File appClasses, Map<String, String> poolProperties, File outDir)
+    /**
+     * Deploys the sample application with a pgpool pool built from the given settings: a copy of the WAR with
+     * {@code WEB-INF/glassfish-resources.xml} added, written to {@code outDir}.
+     */
+    void deployApp(File builtWar, Map<String, String> poolProperties, File outDir)
             throws GlassFishException, IOException {
         File war = new File(outDir, APP + ".war");
-        writeWar(war, appClasses.toPath(), poolProperties);
+        writeWar(builtWar, war, poolProperties);
         String name = glassfish.getDeployer().deploy(war, "--name=" + APP, "--contextroot=" + CONTEXT_ROOT);
         if (name == null) {
             throw new IllegalStateException("Payara did not deploy " + war + " (see the warnings above)");
@@ -104,11 +106,10 @@ final class PayaraServer implements AutoCloseable {
     }
 
     /**
-     * The WAR: the application's classes, a class loader that looks inside the WAR first (the JVM classpath is
-     * shared with the runner), and the connector pool plus resource for pgpool. Payara's own pooling is off, so the
-     * limits the demo shows are pgpool's: each allocation leases from pgpool and gives back at close.
+     * The built WAR plus the connector pool and resource for pgpool. Payara's own pooling is off, so the limits the
+     * demo shows are pgpool's: each allocation leases a connection from pgpool and gives it back at close.
      */
-    private static void writeWar(File war, Path classes, Map<String, String> poolProperties) throws IOException {
+    private static void writeWar(File builtWar, File war, Map<String, String> poolProperties) throws IOException {
         StringBuilder properties = new StringBuilder();
         poolProperties.forEach((k, v) -> properties.append("    <property name=\"").append(xml(k))
                 .append("\" value=\"").append(xml(v)).append("\"/>\n"));
@@ -124,24 +125,16 @@ final class PayaraServer implements AutoCloseable {
                   <connector-resource jndi-name="%s" pool-name="java:app/pool/%s"/>
                 </resources>
                 """.formatted(POOL_NAME, ADAPTER, properties, JNDI_NAME, POOL_NAME);
-        String web = """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <!DOCTYPE glassfish-web-app PUBLIC "-//GlassFish.org//DTD GlassFish Application Server 3.1 Servlet 3.0//EN" "http://glassfish.org/dtds/glassfish-web-app_3_0-1.dtd">
-                <glassfish-web-app>
-                  <class-loader delegate="false"/>
-                </glassfish-web-app>
-                """;
-        try (OutputStream out = Files.newOutputStream(war.toPath()); ZipOutputStream zip = new ZipOutputStream(out)) {
-            put(zip, "WEB-INF/glassfish-web.xml", web.getBytes(StandardCharsets.UTF_8));
-            put(zip, "WEB-INF/glassfish-resources.xml", resources.getBytes(StandardCharsets.UTF_8));
-            List<Path> files;
-            try (Stream<Path> walk = Files.walk(classes)) {
-                files = walk.filter(Files::isRegularFile).sorted().toList();
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(builtWar.toPath()));
+                ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(war.toPath()))) {
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                if (!e.getName().equals(RESOURCES_ENTRY)) {
+                    out.putNextEntry(new ZipEntry(e.getName()));
+                    in.transferTo(out);
+                    out.closeEntry();
+                }
             }
-            for (Path f : files) {
-                String entry = "WEB-INF/classes/" + classes.relativize(f).toString().replace(File.separatorChar, '/');
-                put(zip, entry, Files.readAllBytes(f));
-            }
+            put(out, RESOURCES_ENTRY, resources.getBytes(StandardCharsets.UTF_8));
         }
     }
 

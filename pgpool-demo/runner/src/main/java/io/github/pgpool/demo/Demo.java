@@ -24,6 +24,12 @@ public final class Demo {
     static final String MAX_WAIT = "1s";
     static final String EXPIRES = "6s";
     private static final long EXPIRES_SECONDS = 6;
+
+    /**
+     * "Young" for the end of the steady phase: a connection this old at the end of the load is at most
+     * 1.5 + 3 (Cleanup) + 0.75 (housekeeping period) = 5.25 s old when Cleanup closes it, below Expires.
+     */
+    private static final double YOUNG_SECONDS = 1.5;
     static final String CLEANUP = "3s";
 
     /** How long the idle phase may overrun while waiting for Cleanup to finish on a slow machine. */
@@ -103,7 +109,7 @@ public final class Demo {
         String monitorFailure;
         try (PayaraServer server = PayaraServer.start(config.domainXml())) {
             server.deployAdapter(config.rar());
-            server.deployApp(config.appClasses(), poolProperties(config), config.outDir());
+            server.deployApp(config.war(), poolProperties(config), config.outDir());
             String first = workload.probe();
             PoolProbe probe = new PoolProbe(PayaraServer.POOL_NAME);
             awaitRegistered(probe);
@@ -153,9 +159,10 @@ public final class Demo {
     }
 
     /**
-     * The steady phase runs for its minimum length, then until the pool has replaced an expired connection, and a
-     * moment longer. So the connection left when the load stops is young, and what closes it in the idle phase is
-     * Cleanup (3 s idle), well before it would reach Expires (6 s of age): the two rules show apart on the chart.
+     * The steady phase runs for its minimum length, then until every connection the pool holds is young (Expires
+     * has just replaced it). So the connections left when the load stops are closed in the idle phase by Cleanup
+     * (3 s idle) before they could reach Expires (6 s of age), and the two rules show apart on the chart. The ages
+     * come from PostgreSQL ({@code backend_start}); a replacement comes within one Expires period, hence the deadline.
      */
     private static Chart.PhaseSpan runSteady(Monitor monitor, Workload workload, long workloadStart)
             throws InterruptedException {
@@ -165,12 +172,10 @@ public final class Demo {
         double from = seconds(start - workloadStart);
         Workload.Clients clients = workload.start(phase);
         Workload.parkUntil(start + phase.length().toNanos());
-        List<Sample> sofar = monitor.samples();
-        long expired = sofar.isEmpty() ? 0 : sofar.get(sofar.size() - 1).pool().closedExpired();
-        // An expiry comes at the latest one Expires period later; the deadline leaves a second to spare.
-        monitor.awaitSample(s -> s.pool().closedExpired() > expired,
-                System.nanoTime() + TimeUnit.SECONDS.toNanos(EXPIRES_SECONDS + 1));
-        clients.stopAt(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(700));
+        monitor.awaitSample(s -> s.pool().total() > 0 && s.backends() == s.pool().total()
+                && s.oldestBackend() < YOUNG_SECONDS,
+                System.nanoTime() + TimeUnit.SECONDS.toNanos(EXPIRES_SECONDS + 2));
+        clients.stopAt(System.nanoTime());
         clients.await();
         return new Chart.PhaseSpan(phase.label(), from, seconds(System.nanoTime() - workloadStart));
     }
@@ -257,7 +262,7 @@ public final class Demo {
     private void awaitNoBackends(Database db) throws SQLException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         int backends;
-        while ((backends = db.backends()) > 0) {
+        while ((backends = db.backends().count()) > 0) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(backends + " sessions are connected to the database "
                         + DemoConfig.DATABASE + "; is another demo running? The demo counts every backend of that "

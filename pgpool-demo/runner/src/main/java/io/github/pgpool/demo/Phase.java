@@ -24,12 +24,12 @@ record Phase(String label, Duration length, int clients, int holdMs, int pauseMs
     static final Phase BURST = new Phase("burst", Duration.ofSeconds(7), 20, 350, 0);
 
     /**
-     * One light client (a request every 250 ms): the pool hands out the most recently used connection first, so
-     * one connection serves it and Cleanup closes the other four. That one reaches Expires and is replaced while
-     * the load goes on. The phase ends shortly after such a replacement (see the runner), so that the last
-     * connection is young when the load stops and the final shrink to 0 is Cleanup's work.
+     * One light client (a request every 250 ms or so): the pool hands out the most recently used connection first,
+     * so one connection serves it and Cleanup closes the other four. That one reaches Expires and is replaced while
+     * the load goes on. After its minimum length the phase lasts until the pool's connections are young again (see
+     * the runner), so that the final shrink to 0 in the idle phase is Cleanup's work, not Expires'.
      */
-    static final Phase STEADY = new Phase("steady", Duration.ofSeconds(11), 1, 100, 150);
+    static final Phase STEADY = new Phase("steady", Duration.ofSeconds(8), 1, 100, 150);
 
     /** No traffic: Cleanup closes the last connection after 3 s idle, and the backends go to 0. */
     static final Phase IDLE = new Phase("idle", Duration.ofSeconds(7), 0, 0, 0);

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Everything the demo is told from outside: where PostgreSQL is, and where the build left the adapter, the driver,
- * the application classes and the Payara configuration. The paths come from the Maven execution as system
+ * the sample application and the Payara configuration. The paths come from the Maven execution as system
  * properties; the PostgreSQL URL from {@code -Dpgpool.demo.url}, else {@code PGPOOL_DEMO_URL}, else the local default.
  *
  * @param url the JDBC URL of the administrative database (the demo creates its own database next to it)
@@ -20,12 +20,12 @@ import java.util.Map;
  * @param driverProperties further URL parameters, passed to pgpool as DriverProperties ({@code k=v;k2=v2})
  * @param rar the built pgpool.rar
  * @param driverJar the PostgreSQL driver jar, for the demo's own monitoring connection
- * @param appClasses the compiled sample application
+ * @param war the sample application's WAR, as built (without its connector pool)
  * @param domainXml the loopback-only Payara configuration
  * @param outDir where the chart, the CSV and the WAR go
  */
 record DemoConfig(String url, String host, int port, String user, String password, String driverProperties,
-        File rar, File driverJar, File appClasses, File domainXml, File outDir) {
+        File rar, File driverJar, File war, File domainXml, File outDir) {
 
     /** The URL used when neither the system property nor the environment variable gives one. */
     static final String DEFAULT_URL = "jdbc:postgresql://localhost:5432/postgres?user=postgres";
@@ -59,7 +59,7 @@ record DemoConfig(String url, String host, int port, String user, String passwor
                 : uri.getHost();
         return new DemoConfig(url, host, uri.getPort() < 0 ? 5432 : uri.getPort(), user, password,
                 driverProperties.toString(), file("pgpool.demo.rar"), file("pgpool.demo.driver"),
-                file("pgpool.demo.app"), file("pgpool.demo.domain"), directory("pgpool.demo.out"));
+                file("pgpool.demo.war"), file("pgpool.demo.domain"), directory("pgpool.demo.out"));
     }
 
     /** The URL with the password hidden, for messages. */
@@ -109,7 +109,7 @@ record DemoConfig(String url, String host, int port, String user, String passwor
     }
 
     private static File directory(String property) {
-        File f = path(property);
+        File f = path(property).toPath().toAbsolutePath().normalize().toFile();
         if (!f.isDirectory() && !f.mkdirs()) {
             throw new IllegalStateException("cannot create " + f);
         }

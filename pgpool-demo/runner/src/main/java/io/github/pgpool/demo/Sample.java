@@ -8,20 +8,21 @@ package io.github.pgpool.demo;
  * @param phase the phase running then
  * @param pool the pool's figures (JMX)
  * @param backends client backends of the demo database in {@code pg_stat_activity}, -1 if the query failed
+ * @param oldestBackend age in seconds of the oldest of those backends (0 if none)
  * @param httpOk requests answered so far
  * @param httpTimeouts requests that got a pool timeout so far
  * @param httpErrors requests that failed otherwise so far
  */
-record Sample(double seconds, String phase, PoolProbe.Figures pool, int backends, long httpOk, long httpTimeouts,
-        long httpErrors) {
+record Sample(double seconds, String phase, PoolProbe.Figures pool, int backends, double oldestBackend, long httpOk,
+        long httpTimeouts, long httpErrors) {
 
     /** CSV header matching {@link #csv()}. */
-    static final String CSV_HEADER = "seconds,phase,total,active,idle,waiting,backends,created,closed_expired,"
+    static final String CSV_HEADER = "seconds,phase,total,active,idle,waiting,backends,oldest_backend_s,created,closed_expired,"
             + "closed_idle,closed_other,timeouts,borrows,http_ok,http_timeout,http_error";
 
     String csv() {
-        return String.format(java.util.Locale.ROOT, "%.3f,%s,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d", seconds, phase,
-                pool.total(), pool.active(), pool.idle(), pool.waiting(), backends, pool.created(),
+        return String.format(java.util.Locale.ROOT, "%.3f,%s,%d,%d,%d,%d,%d,%.3f,%d,%d,%d,%d,%d,%d,%d,%d,%d", seconds,
+                phase, pool.total(), pool.active(), pool.idle(), pool.waiting(), backends, oldestBackend, pool.created(),
                 pool.closedExpired(), pool.closedIdle(), pool.closedOther(), pool.timeouts(), pool.borrows(), httpOk,
                 httpTimeouts, httpErrors);
     }

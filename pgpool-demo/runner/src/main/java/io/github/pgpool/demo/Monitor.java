@@ -57,19 +57,19 @@ final class Monitor implements AutoCloseable {
         try {
             double seconds = (System.nanoTime() - startNanos) / 1e9;
             PoolProbe.Figures figures = probe.read();
-            int backends;
+            Database.Backends backends;
             try {
                 backends = database.backends();
             } catch (SQLException e) {
-                backends = -1;
+                backends = new Database.Backends(-1, 0);
                 synchronized (this) {
                     if (failure == null) {
                         failure = "cannot read pg_stat_activity: " + e.getMessage();
                     }
                 }
             }
-            Sample s = new Sample(seconds, phase, figures, backends, workload.ok(), workload.timeouts(),
-                    workload.errors());
+            Sample s = new Sample(seconds, phase, figures, backends.count(), backends.oldestSeconds(), workload.ok(),
+                    workload.timeouts(), workload.errors());
             synchronized (this) {
                 samples.add(s);
                 print(s);
@@ -132,11 +132,15 @@ final class Monitor implements AutoCloseable {
         return failure;
     }
 
-    /** Stops sampling and ends the progress line. */
+    /** Stops sampling (waiting for a sample in progress) and ends the progress line. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         timer.shutdown();
-        timer.awaitTermination(5, TimeUnit.SECONDS);
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (terminal) {
             synchronized (this) {
                 out.println();

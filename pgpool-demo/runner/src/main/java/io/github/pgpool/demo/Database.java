@@ -77,20 +77,31 @@ final class Database implements AutoCloseable {
     }
 
     /**
+     * What PostgreSQL shows of the demo database right now.
+     *
+     * @param count client backends, other than the demo's own
+     * @param oldestSeconds age of the oldest of them, 0 if there is none
+     */
+    record Backends(int count, double oldestSeconds) {
+    }
+
+    /**
      * Backends connected to the demo database right now, other than the demo's own. One query on a connection kept
      * open to the administrative database, so that sampling adds no backend to what it counts.
      */
-    int backends() throws SQLException {
+    Backends backends() throws SQLException {
         if (monitor == null || monitor.isClosed()) {
             monitor = connect(config.url());
         }
-        try (PreparedStatement s = monitor.prepareStatement("select count(*) from pg_stat_activity"
+        try (PreparedStatement s = monitor.prepareStatement("select count(*),"
+                + " coalesce(extract(epoch from max(clock_timestamp() - backend_start)), 0)::float8"
+                + " from pg_stat_activity"
                 + " where datname = ? and backend_type = 'client backend' and application_name <> ?")) {
             s.setString(1, DemoConfig.DATABASE);
             s.setString(2, APPLICATION_NAME);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                return rs.getInt(1);
+                return new Backends(rs.getInt(1), rs.getDouble(2));
             }
         }
     }
