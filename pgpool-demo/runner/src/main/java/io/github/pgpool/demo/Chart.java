@@ -184,17 +184,21 @@ final class Chart {
         double afterBurst = phases.isEmpty() ? 0 : phases.get(0).end();
         Sample previous = null;
         boolean expiryShown = false;
+        // Cleanup closings a sample or two apart are one shrink to the eye: one caption for them, at the last.
+        long cleanedRun = 0;
+        Sample cleanedAt = null;
         for (Sample s : samples) {
             if (previous != null) {
                 long cleaned = s.pool().closedIdle() - previous.pool().closedIdle();
                 long expired = s.pool().closedExpired() - previous.pool().closedExpired();
+                if (cleanedAt != null && cleaned == 0 && s.seconds() - cleanedAt.seconds() > 1.2) {
+                    cleanupCaption(plot, cleanedRun, cleanedAt, font);
+                    cleanedRun = 0;
+                    cleanedAt = null;
+                }
                 if (cleaned > 0) {
-                    boolean empty = s.pool().total() == 0 && s.backends() == 0;
-                    pointer(plot, "Cleanup: " + cleaned + " idle " + (cleaned == 1 ? "connection" : "connections")
-                            + " closed" + (empty ? ", 0 backends left" : ""), s.seconds(), s.pool().total(),
-                            // The last closing is near the right edge: its caption goes to the left.
-                            empty ? -0.62 * Math.PI : -Math.PI / 4, empty ? 85 : 45, empty ? TextAnchor.BOTTOM_RIGHT
-                                    : TextAnchor.BOTTOM_LEFT, CLEANED.darker(), font);
+                    cleanedRun += cleaned;
+                    cleanedAt = s;
                 }
                 if (expired > 0 && !expiryShown && s.seconds() > afterBurst && s.pool().total() > 0) {
                     expiryShown = true;
@@ -204,6 +208,18 @@ final class Chart {
             }
             previous = s;
         }
+        if (cleanedAt != null) {
+            cleanupCaption(plot, cleanedRun, cleanedAt, font);
+        }
+    }
+
+    private static void cleanupCaption(XYPlot plot, long cleaned, Sample at, Font font) {
+        boolean empty = at.pool().total() == 0 && at.backends() == 0;
+        // The last closing is near the right edge: its caption goes to the left.
+        pointer(plot, "Cleanup: " + cleaned + " idle " + (cleaned == 1 ? "connection" : "connections") + " closed"
+                + (empty ? ", 0 backends left" : ""), at.seconds(), at.pool().total(),
+                empty ? -0.62 * Math.PI : -Math.PI / 4, empty ? 85 : 45,
+                empty ? TextAnchor.BOTTOM_RIGHT : TextAnchor.BOTTOM_LEFT, CLEANED.darker(), font);
     }
 
     private static void pointer(XYPlot plot, String text, double x, double y, double angle, double radius,
