@@ -51,6 +51,11 @@ public final class Demo {
         int status;
         try {
             status = new Demo().run();
+        } catch (DemoFailure e) {
+            System.out.flush();
+            System.err.println();
+            System.err.println("pgpool demo cannot run: " + e.getMessage());
+            status = 2;
         } catch (Exception e) {
             System.out.flush();
             System.err.println();
@@ -76,9 +81,10 @@ public final class Demo {
                 db.prepare();
                 awaitNoBackends(db);
             } catch (SQLException e) {
-                throw new IllegalStateException("cannot use PostgreSQL at " + config.safeUrl() + ": " + e.getMessage()
-                        + ". Start it, or point the demo elsewhere with -Dpgpool.demo.url=jdbc:postgresql://HOST:PORT/"
-                        + "DB?user=USER&password=PASSWORD (or the environment variable PGPOOL_DEMO_URL).", e);
+                throw new DemoFailure("cannot use PostgreSQL at " + config.safeUrl() + ": "
+                        + e.getMessage().replaceFirst("\\.$", "") + ". Start it, or point the demo elsewhere with"
+                        + " -Dpgpool.demo.url=jdbc:postgresql://HOST:PORT/DB?user=USER&password=PASSWORD (or the"
+                        + " environment variable PGPOOL_DEMO_URL).");
             }
             return runIsolated(config, db);
         }
@@ -264,7 +270,7 @@ public final class Demo {
         int backends;
         while ((backends = db.backends().count()) > 0) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(backends + " sessions are connected to the database "
+                throw new DemoFailure(backends + " sessions are connected to the database "
                         + DemoConfig.DATABASE + "; is another demo running? The demo counts every backend of that "
                         + "database as pgpool's, so it needs the database to itself.");
             }
@@ -277,7 +283,7 @@ public final class Demo {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!probe.registered()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the pool's MXBean io.github.pgpool:type=Pool,name=\""
+                throw new DemoFailure("the pool's MXBean io.github.pgpool:type=Pool,name=\""
                         + PayaraServer.POOL_NAME + "\" did not appear on the platform MBean server");
             }
             Workload.parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));

@@ -38,12 +38,12 @@ record DemoConfig(String url, String host, int port, String user, String passwor
         String url = firstNonBlank(System.getProperty("pgpool.demo.url"), System.getenv("PGPOOL_DEMO_URL"),
                 DEFAULT_URL);
         if (!url.startsWith("jdbc:postgresql://")) {
-            throw new IllegalArgumentException("pgpool.demo.url must look like jdbc:postgresql://HOST:PORT/DB?user=U"
+            throw new DemoFailure("pgpool.demo.url must look like jdbc:postgresql://HOST:PORT/DB?user=U"
                     + " (got " + url + ")");
         }
         URI uri = URI.create(url.substring("jdbc:".length()));
         if (uri.getHost() == null) {
-            throw new IllegalArgumentException("pgpool.demo.url needs one host (multi-host URLs are not supported): "
+            throw new DemoFailure("pgpool.demo.url needs one host (multi-host URLs are not supported): "
                     + url);
         }
         Map<String, String> params = query(uri.getRawQuery());
@@ -102,7 +102,7 @@ record DemoConfig(String url, String host, int port, String user, String passwor
     private static File file(String property) {
         File f = path(property);
         if (!f.exists()) {
-            throw new IllegalStateException(property + " points to " + f + ", which does not exist. Run the demo "
+            throw new DemoFailure(property + " points to " + f + ", which does not exist. Run the demo "
                     + "through Maven from the project root: mvn -B -DskipTests -Ddemo verify");
         }
         return f;
@@ -119,7 +119,7 @@ record DemoConfig(String url, String host, int port, String user, String passwor
     private static File path(String property) {
         String value = System.getProperty(property);
         if (value == null || value.isBlank() || value.startsWith("${")) {
-            throw new IllegalStateException("system property " + property + " is not set. Run the demo through Maven "
+            throw new DemoFailure("system property " + property + " is not set. Run the demo through Maven "
                     + "from the project root: mvn -B -DskipTests -Ddemo verify");
         }
         return new File(value);
