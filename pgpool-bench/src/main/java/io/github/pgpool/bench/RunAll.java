@@ -35,6 +35,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class RunAll {
     private static final List<String> POOLS = List.of("pgpool", "hikari", "agroal", "dbcp2");
+    /** Configurations that failed and were run again; the report names them, as they ran twice. */
+    private static final List<String> RETRIED = new ArrayList<>();
 
     private RunAll() {
     }
@@ -79,6 +81,7 @@ public final class RunAll {
                     + " s idle)");
             report.trace(DayNightTrace.runBoth(8, burst, idle, cycles, Duration.ofSeconds(1)), cycles, burst, idle);
         }
+        RETRIED.forEach(report::note);
         report.finish(started, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         report.write(out);
         progress("done in " + Duration.between(started, Instant.now()).truncatedTo(ChronoUnit.SECONDS)
@@ -151,7 +154,10 @@ public final class RunAll {
             }
         }
         if (pooled && !expected.isEmpty() || !pooled && results.isEmpty()) {
-            progress("retrying after a failure: " + (pooled ? expected : "no pool"));
+            String what = (pooled ? expected : "no pool") + " in " + options.build().getIncludes() + " at "
+                    + options.build().getThreads().orElse(1) + " threads";
+            progress("retrying after a failure: " + what);
+            RETRIED.add(what + " failed (see results/jmh-*.log) and was run again");
             if (pooled) {
                 options.param("pool", expected.toArray(new String[0]));
             }
