@@ -1,6 +1,7 @@
 package io.github.pgpool.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.pgpool.it.Http.Answer;
 import java.net.URL;
@@ -90,6 +91,24 @@ public abstract class PoolScenarios {
         Answer ejb = ok("pool/ejb-query");
         assertThat(ejb.get("who")).startsWith(db("basic") + "/");
         assertThat(pid(ejb.get("who"))).isPositive();
+    }
+
+    /**
+     * The server runs the adapter and driver of the deployed pgpool.rar, never copies from the test classpath
+     * (embedded Payara shares this JVM and would prefer those): the test JVM cannot load them at all, and the
+     * server reports code sources that are not a build directory or the local Maven repository.
+     */
+    @Test
+    void adapterAndDriverComeFromTheDeployedRar() {
+        for (String name : List.of("io.github.pgpool.jca.PgPoolManagedConnectionFactory", "org.postgresql.Driver")) {
+            assertThatThrownBy(() -> Class.forName(name)).as("%s on the test JVM's classpath", name)
+                    .isInstanceOf(ClassNotFoundException.class);
+        }
+        Answer origin = ok("pool/origin?ds=basic");
+        for (String key : List.of("dataSourceFrom", "driverFrom")) {
+            assertThat(origin.get(key)).as("%s: %s", key, origin).isNotBlank()
+                    .doesNotContain("/.m2/").doesNotContain("/target/classes").doesNotContain("pgpool-it");
+        }
     }
 
     // ---------------------------------------------------------------- 2. pool rules

@@ -1,5 +1,6 @@
 package io.github.pgpool.it;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -11,8 +12,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public class PostgresRequired implements BeforeAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        AdminDb.requireServer();
         Setup setup = Setup.of(context.getRequiredTestClass());
+        String launched = System.getProperty("arquillian.launch");
+        // -Dit.test overrides each failsafe execution's includes, so a pattern can select a class in the other
+        // server's execution; it cannot run there, and says so instead of failing against the wrong server.
+        Assumptions.assumeTrue(launched == null || launched.equals(setup.container()),
+                () -> context.getRequiredTestClass().getSimpleName() + " runs in the '" + setup.container()
+                        + "' failsafe execution, not in '" + launched + "' (narrow -Dit.test or use -Dit."
+                        + launched + ".skip)");
+        AdminDb.requireServer();
         for (Setup.Pool pool : Setup.POOLS) {
             String db = setup.database(pool.name());
             AdminDb.ensureDatabase(db);

@@ -28,6 +28,11 @@ public enum Setup {
         Setup value();
     }
 
+    /** The Arquillian container (see arquillian.xml) this configuration runs in. */
+    public String container() {
+        return this == WILDFLY ? "wildfly" : "payara";
+    }
+
     public static Setup of(Class<?> testClass) {
         Uses uses = testClass.getAnnotation(Uses.class);
         if (uses == null) {

@@ -20,6 +20,7 @@ import javax.sql.DataSource;
  *   <li>{@code /pool/sleep?ds=&ms=} holds a connection for a server-side pg_sleep (burst traffic)</li>
  *   <li>{@code /pool/hold?ds=&gate=} holds a connection until {@code /pool/open?gate=} is called</li>
  *   <li>{@code /pool/ejb-query} the same query through a stateless EJB with its own injection</li>
+ *   <li>{@code /pool/origin?ds=} where the adapter's and the driver's classes were loaded from</li>
  * </ul>
  */
 @WebServlet("/pool/*")
@@ -81,6 +82,17 @@ public class PoolServlet extends HttpServlet {
                 case "open":
                     Gates.open(req.getParameter("gate"));
                     reply.put("opened", req.getParameter("gate"));
+                    break;
+                case "origin":
+                    // Where the server loaded the adapter and its driver from: must be the deployed pgpool.rar.
+                    DataSource ds = byName(req.getParameter("ds"));
+                    reply.put("dataSourceClass", ds.getClass().getName());
+                    reply.put("dataSourceFrom", ds.getClass().getProtectionDomain().getCodeSource().getLocation());
+                    try (Connection c = ds.getConnection()) {
+                        Connection raw = c.unwrap(Connection.class);
+                        reply.put("driverFrom", Class.forName("org.postgresql.Driver", false,
+                                raw.getClass().getClassLoader()).getProtectionDomain().getCodeSource().getLocation());
+                    }
                     break;
                 case "ejb-query":
                     reply.put("who", bean.queryBasic());
