@@ -2,6 +2,7 @@ package io.github.pgpool.demo;
 
 import java.io.File;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -35,16 +36,38 @@ record DemoConfig(String url, String host, int port, String user, String passwor
 
     /** Reads the configuration; fails with a message that says what is missing. */
     static DemoConfig fromEnvironment() {
-        String url = firstNonBlank(System.getProperty("pgpool.demo.url"), System.getenv("PGPOOL_DEMO_URL"),
-                DEFAULT_URL);
-        if (!url.startsWith("jdbc:postgresql://")) {
-            throw new DemoFailure("pgpool.demo.url must look like jdbc:postgresql://HOST:PORT/DB?user=U"
-                    + " (got " + url + ")");
+        String url = chooseUrl(System.getProperty("pgpool.demo.url"), System.getenv("PGPOOL_DEMO_URL"));
+        return of(url, file("pgpool.demo.rar"), file("pgpool.demo.driver"), file("pgpool.demo.war"),
+                file("pgpool.demo.domain"), directory("pgpool.demo.out"));
+    }
+
+    /** The URL to use: the system property if set, else the environment variable, else {@link #DEFAULT_URL}. */
+    static String chooseUrl(String property, String environment) {
+        for (String candidate : new String[] {property, environment}) {
+            if (candidate != null && !candidate.isBlank()) {
+                return candidate.trim();
+            }
         }
-        URI uri = URI.create(url.substring("jdbc:".length()));
+        return DEFAULT_URL;
+    }
+
+    /**
+     * Takes the URL apart into what the pool's settings need: host, port, user, password, and any other parameter
+     * as DriverProperties.
+     */
+    static DemoConfig of(String url, File rar, File driverJar, File war, File domainXml, File outDir) {
+        if (!url.startsWith("jdbc:postgresql://")) {
+            throw new DemoFailure("pgpool.demo.url must look like jdbc:postgresql://HOST:PORT/DB?user=U (got "
+                    + url.replaceAll("(?i)(password=)[^&]*", "$1***") + ")");
+        }
+        URI uri;
+        try {
+            uri = new URI(url.substring("jdbc:".length()));
+        } catch (URISyntaxException e) {
+            throw new DemoFailure("pgpool.demo.url is not a valid URL: " + e.getMessage());
+        }
         if (uri.getHost() == null) {
-            throw new DemoFailure("pgpool.demo.url needs one host (multi-host URLs are not supported): "
-                    + url);
+            throw new DemoFailure("pgpool.demo.url needs one host (multi-host URLs are not supported)");
         }
         Map<String, String> params = query(uri.getRawQuery());
         String user = params.getOrDefault("user", System.getProperty("user.name"));
@@ -58,8 +81,7 @@ record DemoConfig(String url, String host, int port, String user, String passwor
         String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
                 : uri.getHost();
         return new DemoConfig(url, host, uri.getPort() < 0 ? 5432 : uri.getPort(), user, password,
-                driverProperties.toString(), file("pgpool.demo.rar"), file("pgpool.demo.driver"),
-                file("pgpool.demo.war"), file("pgpool.demo.domain"), directory("pgpool.demo.out"));
+                driverProperties.toString(), rar, driverJar, war, domainXml, outDir);
     }
 
     /** The URL with the password hidden, for messages. */
@@ -88,15 +110,6 @@ record DemoConfig(String url, String host, int port, String user, String passwor
 
     private static String decode(String s) {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    }
-
-    private static String firstNonBlank(String... candidates) {
-        for (String c : candidates) {
-            if (c != null && !c.isBlank()) {
-                return c.trim();
-            }
-        }
-        throw new IllegalStateException("no candidate");
     }
 
     private static File file(String property) {
