@@ -105,6 +105,8 @@ public abstract class PoolScenarios {
                     .isInstanceOf(ClassNotFoundException.class);
         }
         Answer origin = ok("pool/origin?ds=basic");
+        // Kept in the test's output file as a record of what the server actually ran.
+        System.out.println("pgpool-it origin " + setup + ": " + origin);
         for (String key : List.of("dataSourceFrom", "driverFrom")) {
             assertThat(origin.get(key)).as("%s: %s", key, origin).isNotBlank()
                     .doesNotContain("/.m2/").doesNotContain("/target/classes").doesNotContain("pgpool-it");
