@@ -51,6 +51,18 @@ final class Chart {
     private static final Color CREATED = new Color(0x2c, 0xa0, 0x2c);
     private static final Color LIMIT = new Color(0xc0, 0x10, 0x10);
 
+    /*
+     * Captions of events after the burst go into the empty space above the MaxSize line, each at its own height
+     * (pointer length in pixels; the range axis is always 0..16, see poolPlot), so that an expiry and a Cleanup a
+     * moment apart do not write over each other: Cleanup of the burst's leftovers lowest, then the expiry, then the
+     * final Cleanup. Cleanup captions sit to the left of their event, the expiry's to the right.
+     */
+    private static final double UP_LEFT = -0.6 * Math.PI;
+    private static final double UP_RIGHT = -0.4 * Math.PI;
+    private static final double CLEANUP_REACH = 160;
+    private static final double EXPIRES_REACH = 220;
+    private static final double FINAL_CLEANUP_REACH = 330;
+
     private Chart() {
     }
 
@@ -147,7 +159,8 @@ final class Chart {
         plot.setSeriesRenderingOrder(SeriesRenderingOrder.FORWARD);
         style(plot);
         count.setAutoRangeIncludesZero(true);
-        double top = Math.max(maxSize + 2, samples.stream().mapToInt(s -> s.pool().waiting()).max().orElse(0) + 1);
+        // A fixed scale (20 clients minus 5 connections = at most 15 waiting) keeps the captions' places stable.
+        double top = Math.max(16, samples.stream().mapToInt(s -> s.pool().waiting()).max().orElse(0) + 1);
         count.setRange(0, top);
 
         ValueMarker limit = new ValueMarker(maxSize, LIMIT, new BasicStroke(2f, BasicStroke.CAP_BUTT,
@@ -203,7 +216,7 @@ final class Chart {
                 if (expired > 0 && !expiryShown && s.seconds() > afterBurst && s.pool().total() > 0) {
                     expiryShown = true;
                     pointer(plot, "Expires: closed at " + Demo.EXPIRES + " of age, a new one opened", s.seconds(),
-                            s.pool().total() + 0.45, -Math.PI / 2.6, 80, TextAnchor.BOTTOM_LEFT, EXPIRED, font);
+                            s.pool().total() + 0.45, UP_RIGHT, EXPIRES_REACH, TextAnchor.BOTTOM_LEFT, EXPIRED, font);
                 }
             }
             previous = s;
@@ -215,11 +228,9 @@ final class Chart {
 
     private static void cleanupCaption(XYPlot plot, long cleaned, Sample at, Font font) {
         boolean empty = at.pool().total() == 0 && at.backends() == 0;
-        // The last closing is near the right edge: its caption goes to the left.
         pointer(plot, "Cleanup: " + cleaned + " idle " + (cleaned == 1 ? "connection" : "connections") + " closed"
-                + (empty ? ", 0 backends left" : ""), at.seconds(), at.pool().total(),
-                empty ? -0.62 * Math.PI : -Math.PI / 4, empty ? 85 : 45,
-                empty ? TextAnchor.BOTTOM_RIGHT : TextAnchor.BOTTOM_LEFT, CLEANED.darker(), font);
+                + (empty ? ", 0 backends left" : ""), at.seconds(), at.pool().total(), UP_LEFT,
+                empty ? FINAL_CLEANUP_REACH : CLEANUP_REACH, TextAnchor.BOTTOM_RIGHT, CLEANED.darker(), font);
     }
 
     private static void pointer(XYPlot plot, String text, double x, double y, double angle, double radius,
