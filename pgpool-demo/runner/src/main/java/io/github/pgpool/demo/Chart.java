@@ -192,8 +192,8 @@ final class Chart {
             queue.setBackgroundPaint(new Color(255, 255, 255, 200));
             plot.addAnnotation(queue);
         }
-        // The expiry explained is the first one after the burst: there it stands alone (one connection closed and
-        // one opened), while in the burst it mixes with the queue.
+        // The expiry explained is the first replacement after the burst: there it stands alone (one connection
+        // closed and one opened), while in the burst it mixes with the queue.
         double afterBurst = phases.isEmpty() ? 0 : phases.get(0).end();
         Sample previous = null;
         boolean expiryShown = false;
@@ -213,9 +213,12 @@ final class Chart {
                     cleanedRun += cleaned;
                     cleanedAt = s;
                 }
-                if (expired > 0 && !expiryShown && s.seconds() > afterBurst && s.pool().total() > 0) {
+                // Captioned: an expiry where the pool kept its size (the connection was replaced), not one that
+                // merely coincided with the shrink after the burst.
+                if (expired > 0 && !expiryShown && s.seconds() > afterBurst && s.pool().total() > 0
+                        && s.pool().total() == previous.pool().total()) {
                     expiryShown = true;
-                    pointer(plot, "Expires: closed at " + Demo.EXPIRES + " of age, a new one opened", s.seconds(),
+                    pointer(plot, "Expires: replaced at " + Demo.EXPIRES + " of age", s.seconds(),
                             s.pool().total() + 0.45, UP_RIGHT, EXPIRES_REACH, TextAnchor.BOTTOM_LEFT, EXPIRED, font);
                 }
             }
