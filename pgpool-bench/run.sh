@@ -16,7 +16,7 @@ if [[ "${SKIP_BUILD:-}" != 1 ]]; then
   mvn -q install -pl pgpool-api,pgpool-core -DskipTests
   mvn -q -Pbench package -pl pgpool-bench
 fi
-# Which pgpool-core the numbers are for: other people commit to it while the benchmarks run.
+# Which pgpool-core the numbers are for (the repository HEAD): other people commit to it while the benchmarks run.
 commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [[ -n "$(git -C "$root" status --porcelain -- pgpool-api pgpool-core 2>/dev/null)" ]]; then
   commit="$commit+uncommitted changes in pgpool-api/pgpool-core"

@@ -249,7 +249,7 @@ final class Report {
         md.append("# pgpool benchmark results\n\n");
         md.append("Finished ").append(finished.truncatedTo(ChronoUnit.SECONDS)).append(" in ").append(took.toSeconds())
                 .append(" s. See README.md for what each number means and how to run it.\n\n");
-        md.append("pgpool commit: `").append(System.getProperty("bench.commit", "unknown")).append("`\n\n");
+        md.append("Repository commit (pgpool-core as of it): `").append(System.getProperty("bench.commit", "unknown")).append("`\n\n");
         md.append("| machine | |\n|---|---|\n");
         md.append("| cores | ").append(machine.cores()).append(" |\n");
         md.append("| CPU | ").append(machine.cpu()).append(" |\n");
