@@ -55,10 +55,10 @@ final class Chart {
      * Captions of events after the burst go into the empty space above the MaxSize line, each at its own height
      * (pointer length in pixels; the range axis is always 0..16, see poolPlot), so that an expiry and a Cleanup a
      * moment apart do not write over each other: Cleanup of the burst's leftovers lowest, then the expiry, then the
-     * final Cleanup. Cleanup captions sit to the left of their event, the expiry's to the right.
+     * final Cleanup. All sit to the left of their event (the last events are near the right edge), so the
+     * pointers, all slanting the same way, do not cross the captions.
      */
     private static final double UP_LEFT = -0.6 * Math.PI;
-    private static final double UP_RIGHT = -0.4 * Math.PI;
     private static final double CLEANUP_REACH = 160;
     private static final double EXPIRES_REACH = 220;
     private static final double FINAL_CLEANUP_REACH = 330;
@@ -219,7 +219,7 @@ final class Chart {
                         && s.pool().total() == previous.pool().total()) {
                     expiryShown = true;
                     pointer(plot, "Expires: replaced at " + Demo.EXPIRES + " of age", s.seconds(),
-                            s.pool().total() + 0.45, UP_RIGHT, EXPIRES_REACH, TextAnchor.BOTTOM_LEFT, EXPIRED, font);
+                            s.pool().total() + 0.45, UP_LEFT, EXPIRES_REACH, TextAnchor.BOTTOM_RIGHT, EXPIRED, font);
                 }
             }
             previous = s;
