@@ -108,9 +108,12 @@ public abstract class PoolScenarios {
         // Kept in the test's output file as a record of what the server actually ran.
         System.out.println("pgpool-it origin " + setup + ": " + origin);
         for (String key : List.of("dataSourceFrom", "driverFrom")) {
-            assertThat(origin.get(key)).as("%s: %s", key, origin).isNotBlank()
-                    .doesNotContain("/.m2/").doesNotContain("/target/classes").doesNotContain("pgpool-it");
+            assertThat(origin.get(key)).as("%s: %s", key, origin).isNotBlank().doesNotContain("/.m2/")
+                    .doesNotContain("/target/classes").doesNotContain("/target/test-classes");
         }
+        // The jars packed inside pgpool.rar, as the server unpacked or mounted them.
+        assertThat(origin.get("dataSourceFrom")).as("%s", origin).endsWith("/pgpool.jar");
+        assertThat(origin.get("driverFrom")).as("%s", origin).containsPattern("/postgresql-[0-9.]+\\.jar$");
     }
 
     // ---------------------------------------------------------------- 2. pool rules
