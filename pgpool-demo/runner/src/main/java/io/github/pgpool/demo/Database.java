@@ -90,6 +90,17 @@ final class Database implements AutoCloseable {
      * open to the administrative database, so that sampling adds no backend to what it counts.
      */
     Backends backends() throws SQLException {
+        try {
+            return queryBackends();
+        } catch (SQLException e) {
+            // The monitoring session itself may have been cut (a server restart, pg_terminate_backend by someone
+            // else): one retry on a fresh session before the sample is given up.
+            closeMonitor();
+            return queryBackends();
+        }
+    }
+
+    private Backends queryBackends() throws SQLException {
         if (monitor == null || monitor.isClosed()) {
             monitor = connect(config.url());
         }
@@ -106,14 +117,23 @@ final class Database implements AutoCloseable {
         }
     }
 
+    private void closeMonitor() {
+        if (monitor != null) {
+            try {
+                monitor.close();
+            } catch (SQLException e) {
+                // Already broken; a new session replaces it.
+            }
+            monitor = null;
+        }
+    }
+
     @Override
     public void close() {
+        closeMonitor();
         try {
-            if (monitor != null) {
-                monitor.close();
-            }
             loader.close();
-        } catch (SQLException | java.io.IOException e) {
+        } catch (java.io.IOException e) {
             // Closing at exit: nothing left to protect, and the summary matters more than this.
         }
     }

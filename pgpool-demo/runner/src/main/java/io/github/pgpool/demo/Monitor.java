@@ -33,6 +33,8 @@ final class Monitor implements AutoCloseable {
     private volatile String phase = "start";
     private String lastPrintedPhase;
     private String failure;
+    private int missedReads;
+    private String firstMissedRead;
 
     Monitor(PoolProbe probe, Database database, Workload workload, PrintStream out, boolean terminal) {
         this.probe = probe;
@@ -61,10 +63,12 @@ final class Monitor implements AutoCloseable {
             try {
                 backends = database.backends();
             } catch (SQLException e) {
+                // One sample without PostgreSQL's view; the chart leaves a gap, the summary says so.
                 backends = new Database.Backends(-1, 0);
                 synchronized (this) {
-                    if (failure == null) {
-                        failure = "cannot read pg_stat_activity: " + e.getMessage();
+                    missedReads++;
+                    if (firstMissedRead == null) {
+                        firstMissedRead = e.getMessage();
                     }
                 }
             }
@@ -125,6 +129,12 @@ final class Monitor implements AutoCloseable {
     /** Every sample so far. */
     synchronized List<Sample> samples() {
         return List.copyOf(samples);
+    }
+
+    /** Samples that could not read pg_stat_activity, and why the first could not; null if none. */
+    synchronized String missedReads() {
+        return missedReads == 0 ? null : missedReads + " of " + samples.size()
+                + " samples could not read pg_stat_activity (first: " + firstMissedRead + ")";
     }
 
     /** Why sampling failed, or null. */
