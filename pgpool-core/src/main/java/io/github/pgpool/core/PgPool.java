@@ -178,8 +178,8 @@ public final class PgPool implements AutoCloseable {
         Objects.requireNonNull(credentials, "credentials");
         final long start = clock.nanoTime();
         final long deadline = start + maxWaitNanos;
-        for (;;) {
-            long now = start;
+        for (boolean retry = false;; retry = true) {
+            long now = retry ? clock.nanoTime() : start;
             Object grant;
             Waiter waiter = null;
             List<PooledConnection> toClose = null;
@@ -192,7 +192,7 @@ public final class PgPool implements AutoCloseable {
                 if (waiters.isEmpty()) {
                     Partition partition = partitionLocked(credentials);
                     PooledConnection pc;
-                    now = clock.nanoTime();
+                    // 'now' stays the borrow's start: microseconds apart, and a clock read is not free.
                     while ((pc = partition.idle.pollFirst()) != null) {
                         idle--;
                         if (isExpiredLocked(pc, now)) {
@@ -507,9 +507,9 @@ public final class PgPool implements AutoCloseable {
         }
         CloseReason closeReason = null;
         Waiter handedTo = null;
+        long now = clock.nanoTime(); // read before the lock: it is not free on every machine
         synchronized (lock) {
             active--;
-            long now = clock.nanoTime();
             if (!reusable) {
                 closeReason = CloseReason.BROKEN;
             } else if (closed) {
