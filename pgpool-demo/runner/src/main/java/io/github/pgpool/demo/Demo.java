@@ -1,6 +1,7 @@
 package io.github.pgpool.demo;
 
 import java.io.File;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -96,7 +97,7 @@ public final class Demo {
         // Payara prints some internals straight to System.out; they go to a file, the demo's output stays readable.
         File console = new File(config.outDir(), "payara-stdout.log");
         PrintStream stdout = System.out;
-        try (PrintStream payaraOut = new PrintStream(new java.io.FileOutputStream(console), true, "UTF-8")) {
+        try (PrintStream payaraOut = new PrintStream(new FileOutputStream(console), true, "UTF-8")) {
             System.setOut(payaraOut);
             try {
                 return runWithServer(config, db, console);
@@ -121,8 +122,9 @@ public final class Demo {
             String first = workload.probe();
             PoolProbe probe = new PoolProbe(PayaraServer.POOL_NAME);
             awaitRegistered(probe);
-            out.printf(Locale.ROOT, "  deployed %s and the sample application in %.1f s; first request read \"%s\"%n",
-                    config.rar().getName(), seconds(System.nanoTime() - bootStart), first);
+            out.printf(Locale.ROOT, "  Payara up, %s and the sample application deployed in %.1f s;"
+                    + " first request read \"%s\"%n", config.rar().getName(), seconds(System.nanoTime() - bootStart),
+                    first);
             out.println("  phases: " + describe(Phase.BURST) + ", " + describe(Phase.STEADY) + ", "
                     + describe(Phase.IDLE));
             out.println();
