@@ -1,5 +1,7 @@
 package io.github.pgpool.demo;
 
+import java.util.Locale;
+
 /**
  * What the monitor saw at one moment: the pool's own figures, the backends PostgreSQL reports for the demo database,
  * and the clients' tallies so far.
@@ -17,19 +19,19 @@ record Sample(double seconds, String phase, PoolProbe.Figures pool, int backends
         long httpTimeouts, long httpErrors) {
 
     /** CSV header matching {@link #csv()}. */
-    static final String CSV_HEADER = "seconds,phase,total,active,idle,waiting,backends,oldest_backend_s,created,closed_expired,"
-            + "closed_idle,closed_other,timeouts,borrows,http_ok,http_timeout,http_error";
+    static final String CSV_HEADER = "seconds,phase,total,active,idle,waiting,backends,oldest_backend_s,created,"
+            + "closed_expired,closed_idle,closed_other,timeouts,borrows,http_ok,http_timeout,http_error";
 
     String csv() {
-        return String.format(java.util.Locale.ROOT, "%.3f,%s,%d,%d,%d,%d,%d,%.3f,%d,%d,%d,%d,%d,%d,%d,%d,%d", seconds,
-                phase, pool.total(), pool.active(), pool.idle(), pool.waiting(), backends, oldestBackend, pool.created(),
+        return String.format(Locale.ROOT, "%.3f,%s,%d,%d,%d,%d,%d,%.3f,%d,%d,%d,%d,%d,%d,%d,%d,%d", seconds, phase,
+                pool.total(), pool.active(), pool.idle(), pool.waiting(), backends, oldestBackend, pool.created(),
                 pool.closedExpired(), pool.closedIdle(), pool.closedOther(), pool.timeouts(), pool.borrows(), httpOk,
                 httpTimeouts, httpErrors);
     }
 
     /** The progress line: time, phase, the pool, its history and PostgreSQL's view. */
     String line() {
-        return String.format(java.util.Locale.ROOT,
+        return String.format(Locale.ROOT,
                 "%5.1fs %-6s | total %d  active %d  idle %d  waiting %2d | created %2d  closed %2d"
                         + " (expired %d, idle %d)  timeouts %3d | backends %s | http ok %d",
                 seconds, phase, pool.total(), pool.active(), pool.idle(), pool.waiting(), pool.created(),
