@@ -136,7 +136,8 @@ public final class Demo {
                 spans.add(runPhase(Phase.BURST, monitor, workload, workloadStart));
                 spans.add(runSteady(monitor, workload, workloadStart));
                 spans.add(runPhase(Phase.IDLE, monitor, workload, workloadStart));
-                loadStoppedAt = spans.get(1).end();
+                // Measured from the last response, when the last connection had been given back.
+                loadStoppedAt = seconds(workload.lastResponseNanos() - workloadStart);
                 // On a slow machine Cleanup may not have finished yet: keep sampling until the pool is empty and
                 // PostgreSQL has let go of the backends (both asynchronous), up to a deadline.
                 monitor.awaitSample(s -> s.pool().total() == 0 && s.backends() == 0,
@@ -237,7 +238,7 @@ public final class Demo {
         line("Cleanup", String.format(Locale.ROOT, "%d connections closed after %s idle", end.closedIdle(), CLEANUP),
                 null);
         line("at rest", cleaned
-                ? String.format(Locale.ROOT, "pool total 0 and 0 backends %.1f s after the load stopped",
+                ? String.format(Locale.ROOT, "pool total 0 and 0 backends %.1f s after the last request",
                         drained.seconds() - loadStoppedAt)
                 : String.format(Locale.ROOT, "after the idle phase: pool total %d, %d backends (expected 0 and 0)",
                         last == null ? -1 : last.pool().total(), last == null ? -1 : last.backends()), cleaned);

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -27,6 +28,8 @@ final class Workload {
     private final LongAdder timeouts = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final AtomicReference<String> firstError = new AtomicReference<>();
+    /** When the latest response arrived ({@link System#nanoTime()}): the pool's connection was back by then. */
+    private final AtomicLong lastResponse = new AtomicLong();
 
     Workload(String baseUrl) {
         this.baseUrl = baseUrl;
@@ -44,6 +47,11 @@ final class Workload {
     /** Anything else that went wrong (other status codes, I/O errors). */
     long errors() {
         return errors.sum();
+    }
+
+    /** When the latest response arrived, as a {@link System#nanoTime()}. */
+    long lastResponseNanos() {
+        return lastResponse.get();
     }
 
     /** What the first error was, or null. */
@@ -112,6 +120,7 @@ final class Workload {
             while (System.nanoTime() < end) {
                 try {
                     HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                    lastResponse.accumulateAndGet(System.nanoTime(), Math::max);
                     switch (r.statusCode()) {
                         case 200 -> ok.increment();
                         case 503 -> timeouts.increment();
