@@ -73,7 +73,7 @@ class WildFlyIT extends PoolScenarios {
         try {
             AdminDb.prepareBranch(db, xid, tag);
             assertThat(AdminDb.preparedXacts(db)).as("the in-doubt branch is in pg_prepared_xacts").hasSize(1);
-            Poll.until("WildFly's recovery resolves the in-doubt branch through pgpool", Duration.ofSeconds(150),
+            Poll.until("WildFly's recovery resolves the in-doubt branch through pgpool", Duration.ofSeconds(45),
                     () -> {
                         recoveryScan();
                         return AdminDb.preparedXacts(db);
