@@ -66,6 +66,9 @@ public final class PgPool implements AutoCloseable {
     private final Scheduler.Cancellable housekeeping;
     private final Credentials defaultCredentials;
     private final PoolJmx jmx;
+    private final RateLimitedLog timeoutLog;
+    private final RateLimitedLog brokenLog;
+    private final RateLimitedLog fullLog;
 
     private final int maxSize;
     private final long maxWaitNanos;
@@ -121,6 +124,10 @@ public final class PgPool implements AutoCloseable {
         Scheduler scheduler = b.scheduler != null ? b.scheduler : Scheduler.daemonThread("pgpool-housekeeper " + name);
         this.housekeeping = scheduler.scheduleRepeatedly(this::housekeep, housekeepingPeriod(settings));
         this.jmx = b.jmx ? PoolJmx.register(this) : null;
+        long tenSeconds = 10_000_000_000L;
+        this.timeoutLog = new RateLimitedLog(LOG, Level.WARNING, clock, tenSeconds);
+        this.brokenLog = new RateLimitedLog(LOG, Level.WARNING, clock, tenSeconds);
+        this.fullLog = new RateLimitedLog(LOG, Level.INFO, clock, 6 * tenSeconds);
         LOG.log(Level.INFO, "pgpool {0} created: MaxSize={1}, MaxWait={2}, Expires={3}, Cleanup={4}", name,
                 maxSize, settings.text(io.github.pgpool.api.PoolSetting.MAX_WAIT),
                 settings.text(io.github.pgpool.api.PoolSetting.EXPIRES),
@@ -184,6 +191,7 @@ public final class PgPool implements AutoCloseable {
             Waiter waiter = null;
             List<PooledConnection> toClose = null;
             int keptSlots = 0;
+            boolean reachedMaxSize = false;
             synchronized (lock) {
                 if (closed) {
                     throw new PoolClosedException(name);
@@ -214,6 +222,9 @@ public final class PgPool implements AutoCloseable {
                         } else if (total < maxSize) {
                             total++;
                             grant = Waiter.SLOT;
+                            if (total == maxSize) {
+                                reachedMaxSize = true;
+                            }
                         } else {
                             PooledConnection victim = leastRecentlyUsedIdleOfOthersLocked(partition);
                             if (victim != null) {
@@ -231,6 +242,10 @@ public final class PgPool implements AutoCloseable {
                 }
             }
             closeAll(toClose, keptSlots);
+            if (reachedMaxSize) {
+                fullLog.log("pgpool " + name + " has grown to MaxSize=" + maxSize
+                        + " connections; further requests wait up to MaxWait", null);
+            }
             if (waiter != null) {
                 grant = await(waiter, start, deadline);
                 now = clock.nanoTime();
@@ -328,7 +343,7 @@ public final class PgPool implements AutoCloseable {
     private PoolTimeoutException timedOut(long start, PoolStatistics snapshot) {
         PoolTimeoutException e = new PoolTimeoutException(name, Duration.ofNanos(clock.nanoTime() - start), snapshot,
                 lastConnectFailure);
-        LOG.log(Level.DEBUG, e.getMessage());
+        timeoutLog.log(e.getMessage(), null);
         listener.timedOut(name, e);
         return e;
     }
@@ -643,6 +658,10 @@ public final class PgPool implements AutoCloseable {
     }
 
     private void closePhysical(PooledConnection pc, CloseReason reason) {
+        if (reason == CloseReason.BROKEN) {
+            brokenLog.log("pgpool " + name + ": closed a broken connection (fatal error, failed check or failed "
+                    + "reset); idle connections are checked before reuse", null);
+        }
         closeQuietly(pc.connection());
         listener.connectionClosed(name, reason);
         LOG.log(Level.DEBUG, "pgpool {0}: closed a connection ({1})", name, reason);
