@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.pgpool.it.Http.Answer;
 import java.net.URL;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -14,12 +17,20 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -27,10 +38,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * clients of the test application and judge pgpool by what PostgreSQL reports: {@code pg_stat_activity} of the pool's
  * own database for physical connections, {@code pg_prepared_xacts} and table contents for transactions.
  *
- * <p>PostgresRequired is listed before Arquillian so that a missing database fails before a server boots.
+ * <p>PostgresRequired is listed before Arquillian so that a missing database fails before a server boots. The
+ * restart scenario runs last in each class ({@link Order}), because stopping PostgreSQL kills the idle backends of
+ * every pool of the deployment; the other scenarios keep JUnit's default order.
  */
 @ExtendWith({PostgresRequired.class, ArquillianExtension.class})
 @RunAsClient
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public abstract class PoolScenarios {
     /** Generous bound for anything that should happen "soon" on a loaded 2-core machine. */
     protected static final Duration SOON = Duration.ofSeconds(30);
@@ -356,5 +370,163 @@ public abstract class PoolScenarios {
         assertThat(a.get("read")).isEqualTo("hello-" + id);
         assertThat(AdminDb.value(db("jpa"), "select text from pgpool_it_note where id = ?", id))
                 .as("row written through the persistence unit").isEqualTo("hello-" + id);
+    }
+
+    // ---------------------------------------------------------------- 5. faults
+
+    /**
+     * A blackholed network link (packets dropped, nothing refused): with the pool's one connection warm, the link
+     * goes dead; the next request fails with SQLTransientConnectionException after MaxWait (not before, not much
+     * later), while other pools of the server keep serving; once the link forwards again, requests succeed within
+     * MaxWait.
+     */
+    @Test
+    @Timeout(120)
+    void blackholedLinkFailsWithinMaxWaitAndRecovers() {
+        LinkProxy proxy = LinkProxy.shared();
+        long maxWait = millis(Setup.setting("link", "MaxWait"));
+        assertThat(ok("pool/query?ds=link").get("who")).as("warm-up through %s", proxy).startsWith(db("link") + "/");
+        proxy.blackhole();
+        Answer refused;
+        Answer other;
+        long restoredAt;
+        try {
+            long droppedBefore = proxy.droppedBytes();
+            CompletableFuture<Answer> stuck = Http.getAsync(app(), "pool/query?ds=link");
+            // Once the stuck request's bytes vanish in the black hole, the server and its other pools must still
+            // serve as usual.
+            Poll.until("the link pool's request stuck in the black hole", SOON, proxy::droppedBytes,
+                    n -> n > droppedBefore);
+            assertThat(stuck).as("the link pool's request is still waiting").isNotDone();
+            other = ok("pool/query?ds=basic");
+            refused = stuck.join();
+            assertThat(stuck).isDone();
+        } finally {
+            proxy.forward();
+            restoredAt = System.nanoTime();
+        }
+        long elapsed = Long.parseLong(refused.get("elapsedMs") == null ? "-1" : refused.get("elapsedMs"));
+        System.out.println("pgpool-it faults " + setup + ": blackholed request failed after " + elapsed
+                + " ms (MaxWait " + maxWait + " ms); other pool meanwhile " + other.get("elapsedMs") + " ms");
+        assertThat(refused.status()).as("%s", refused).isEqualTo(500);
+        assertThat(refused.get("transient")).as("application sees SQLTransientConnectionException: %s", refused)
+                .isEqualTo("true");
+        assertThat(elapsed).as("ms until the blackholed request failed").isGreaterThanOrEqualTo(maxWait)
+                .isLessThan(maxWait + 4_000);
+        assertThat(Long.parseLong(other.get("elapsedMs"))).as("ms for a request to another pool meanwhile")
+                .isLessThan(maxWait);
+        Answer back = get("pool/query?ds=link");
+        long recovered = (System.nanoTime() - restoredAt) / 1_000_000;
+        System.out.println("pgpool-it faults " + setup + ": first request after the link came back: " + back
+                + ", " + recovered + " ms after forwarding resumed");
+        assertThat(back.ok()).as("first request after the link forwards again: %s", back).isTrue();
+        assertThat(back.get("who")).startsWith(db("link") + "/");
+        assertThat(Long.parseLong(back.get("elapsedMs"))).as("ms the server spent on it").isLessThan(maxWait);
+    }
+
+    /**
+     * PostgreSQL stops and starts while client threads run two-row transactions through the 'restart' pool. Nothing
+     * reported committed is lost or half-applied, no request waits much beyond MaxWait, requests succeed again
+     * within about a second of PostgreSQL accepting connections, and from then on none fails (no dead connection is
+     * handed out). Runs last: the restart kills the idle backends of every pool.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    @Timeout(240)
+    void postgresRestartUnderLoadLosesNothingAndRecovers() throws Exception {
+        PgCluster cluster = PgCluster.require();
+        String db = db("restart");
+        long maxWait = millis(Setup.setting("restart", "MaxWait"));
+        int threads = 4;
+        AtomicLong nextId = new AtomicLong(System.currentTimeMillis() * 100);
+        Set<Long> committed = ConcurrentHashMap.newKeySet();
+        AtomicInteger failures = new AtomicInteger();
+        AtomicLong longest = new AtomicLong();
+        AtomicLong backAt = new AtomicLong(Long.MAX_VALUE);
+        AtomicLong firstSuccessAfterBack = new AtomicLong(Long.MAX_VALUE);
+        AtomicInteger failedAfterRecovery = new AtomicInteger();
+        AtomicReference<String> firstFailureAfterRecovery = new AtomicReference<>();
+        AtomicReference<Throwable> unexpected = new AtomicReference<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<CompletableFuture<Void>> drivers = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            drivers.add(CompletableFuture.runAsync(() -> {
+                while (running.get()) {
+                    long id = nextId.incrementAndGet();
+                    long started = System.nanoTime();
+                    Answer a;
+                    try {
+                        a = get("tx/pair?id=" + id);
+                    } catch (RuntimeException e) {
+                        unexpected.compareAndSet(null, e);
+                        return;
+                    }
+                    long ended = System.nanoTime();
+                    longest.accumulateAndGet(ended - started, Math::max);
+                    if (a.ok()) {
+                        committed.add(Long.parseLong(a.get("committed")));
+                        if (ended - backAt.get() > 0) {
+                            firstSuccessAfterBack.accumulateAndGet(ended, Math::min);
+                        }
+                    } else {
+                        failures.incrementAndGet();
+                        if (started - firstSuccessAfterBack.get() > 0 && firstSuccessAfterBack.get() != Long.MAX_VALUE) {
+                            failedAfterRecovery.incrementAndGet();
+                            firstFailureAfterRecovery.compareAndSet(null, a.toString());
+                        }
+                        // Pace the retries of a failing client a little; the pool's own timing is what is measured.
+                        LockSupport.parkNanos(20_000_000L);
+                    }
+                }
+            }, runnable -> {
+                Thread t = new Thread(runnable, "pgpool-it-restart-load");
+                t.setDaemon(true);
+                t.start();
+            }));
+        }
+        long recoveryMs;
+        int committedBefore;
+        try {
+            Poll.until("load committing through the 'restart' pool", SOON, committed::size, n -> n >= 50);
+            committedBefore = committed.size();
+            cluster.stop();
+            Poll.until("requests failing while PostgreSQL is down", SOON, failures::get, n -> n > 0);
+            cluster.start();
+            Poll.until("PostgreSQL accepting connections again", SOON, PgCluster::accepting, ok -> ok);
+            backAt.set(System.nanoTime());
+            Poll.until("a request succeeding after the restart", SOON, firstSuccessAfterBack::get,
+                    t -> t != Long.MAX_VALUE);
+            recoveryMs = (firstSuccessAfterBack.get() - backAt.get()) / 1_000_000;
+            int atRecovery = committed.size();
+            Poll.until("load continuing after recovery", SOON, committed::size, n -> n >= atRecovery + 100);
+        } finally {
+            running.set(false);
+            CompletableFuture.allOf(drivers.toArray(CompletableFuture[]::new)).join();
+            if (!PgCluster.accepting()) {
+                cluster.start();
+                Poll.until("PostgreSQL accepting connections after the scenario", SOON, PgCluster::accepting,
+                        ok -> ok);
+            }
+        }
+        System.out.println("pgpool-it faults " + setup + ": restart recovery " + recoveryMs
+                + " ms after PostgreSQL accepted connections; longest request " + longest.get() / 1_000_000
+                + " ms (MaxWait " + maxWait + " ms); failed requests " + failures.get() + "; committed "
+                + committed.size() + " (" + committedBefore + " before the stop)");
+        assertThat(unexpected.get()).as("HTTP failure of the load driver").isNull();
+        assertThat(longest.get() / 1_000_000).as("longest request (ms)").isLessThan(maxWait + 3_000);
+        assertThat(recoveryMs).as("ms from PostgreSQL accepting again to the first successful request")
+                .isLessThanOrEqualTo(1_500);
+        assertThat(failedAfterRecovery.get()).as("requests started after recovery that failed; first: %s",
+                firstFailureAfterRecovery.get()).isZero();
+        Set<Long> stored = new java.util.HashSet<>();
+        try (Connection c = AdminDb.connect(db); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select tag from item")) {
+            while (rs.next()) {
+                stored.add(Long.parseLong(rs.getString(1)));
+            }
+        }
+        assertThat(stored).as("every transaction reported committed is stored").containsAll(committed);
+        assertThat(stored).as("rows whose pair is missing (half-applied transactions)")
+                .filteredOn(id -> !stored.contains(-id)).isEmpty();
     }
 }

@@ -50,8 +50,8 @@ public enum Setup {
     }
 
     /**
-     * The pools, with the settings each scenario needs. Only 'wait' has a short MaxWait, because its scenario is the
-     * timeout; the others get 5 s so that a cold first connection on a loaded 2-core machine (seen taking over 2 s
+     * The pools, with the settings each scenario needs. Only 'wait', 'restart' and 'link' have a short MaxWait, because
+     * their scenarios are about timeouts; the others get 5 s so that a cold first connection on a loaded 2-core machine (seen taking over 2 s
      * while other builds ran) cannot fail a scenario that is about something else.
      */
     public static final List<Pool> POOLS = List.of(
@@ -62,7 +62,11 @@ public enum Setup {
             pool("xa-a", "XATransaction", "MaxSize", "2", "MaxWait", "5s", "Cleanup", "1s"),
             pool("xa-b", "XATransaction", "MaxSize", "2", "MaxWait", "5s", "Cleanup", "1s"),
             pool("local", "LocalTransaction", "MaxSize", "2", "MaxWait", "5s", "Cleanup", "1s"),
-            pool("jpa", "XATransaction", "MaxSize", "3", "MaxWait", "5s", "Cleanup", "1s"));
+            pool("jpa", "XATransaction", "MaxSize", "3", "MaxWait", "5s", "Cleanup", "1s"),
+            // PostgreSQL restarts under load: MaxWait bounds how long a request waits for the server to come back.
+            pool("restart", "XATransaction", "MaxSize", "4", "MaxWait", "2s", "Cleanup", "60s"),
+            // Through LinkProxy; every hand-out is validated, so a dead link is found by the round trip.
+            pool("link", "XATransaction", "MaxSize", "2", "MaxWait", "1500ms", "ValidateIdle", "0", "Cleanup", "60s"));
 
     public static Pool pool(String name) {
         return POOLS.stream().filter(p -> p.name().equals(name)).findFirst()
@@ -91,8 +95,14 @@ public enum Setup {
     public Map<String, String> properties(Pool pool) {
         ItEnv.Server server = ItEnv.server();
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("ServerName", server.host());
-        p.put("PortNumber", Integer.toString(server.port()));
+        if (pool.name().equals("link")) {
+            LinkProxy proxy = LinkProxy.shared();
+            p.put("ServerName", proxy.host());
+            p.put("PortNumber", Integer.toString(proxy.port()));
+        } else {
+            p.put("ServerName", server.host());
+            p.put("PortNumber", Integer.toString(server.port()));
+        }
         p.put("DatabaseName", database(pool.name()));
         p.put("User", server.user());
         if (!server.password().isEmpty()) {

@@ -13,7 +13,7 @@ import javax.sql.DataSource;
 
 /**
  * Plain (non-transactional) use of the injected pgpool data sources, plus the EJB-backed variants. Each request
- * names the pool with {@code ds=basic|fresh|wait|expire|xa-a|xa-b|local|jpa}.
+ * names the pool with {@code ds=basic|fresh|wait|expire|xa-a|xa-b|local|restart|link}.
  *
  * <ul>
  *   <li>{@code /pool/query?ds=} one query, answers {@code who=database/pid}</li>
@@ -41,13 +41,17 @@ public class PoolServlet extends HttpServlet {
     private DataSource xaB;
     @Resource(lookup = Pools.LOCAL)
     private DataSource local;
+    @Resource(lookup = Pools.RESTART)
+    private DataSource restart;
+    @Resource(lookup = Pools.LINK)
+    private DataSource link;
 
     @EJB
     private PoolBean bean;
 
     DataSource byName(String name) {
         Map<String, DataSource> all = Map.of("basic", basic, "fresh", fresh, "wait", waitPool, "expire", expire,
-                "xa-a", xaA, "xa-b", xaB, "local", local);
+                "xa-a", xaA, "xa-b", xaB, "local", local, "restart", restart, "link", link);
         DataSource ds = all.get(name);
         if (ds == null) {
             throw new IllegalArgumentException("unknown pool " + name + "; known: " + all.keySet());

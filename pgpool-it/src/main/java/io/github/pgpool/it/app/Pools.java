@@ -22,6 +22,10 @@ public final class Pools {
     public static final String LOCAL = "java:app/pgpool/local";
     /** The persistence unit's jta-data-source. */
     public static final String JPA = "java:app/pgpool/jpa";
+    /** Its own database, written under load while the test restarts PostgreSQL. */
+    public static final String RESTART = "java:app/pgpool/restart";
+    /** Reaches PostgreSQL through the test's TCP proxy, which the test can turn into a black hole. */
+    public static final String LINK = "java:app/pgpool/link";
 
     private Pools() {
     }

@@ -22,6 +22,8 @@ import javax.sql.DataSource;
  *       inserts again through a new handle, commits: shows that the backend stays with the transaction</li>
  *   <li>{@code /tx/local?tag=&outcome=} the same with the LocalTransaction pool</li>
  *   <li>{@code /tx/cmt?tag=&outcome=commit|rollbackOnly} through the EJB's container-managed transaction</li>
+ *   <li>{@code /tx/pair?id=} rows {@code id} and {@code -id}, in two statements of one transaction, into the restart
+ *       pool's database; answers {@code committed=id} only when commit returned</li>
  * </ul>
  */
 @WebServlet("/tx/*")
@@ -34,6 +36,8 @@ public class TxServlet extends HttpServlet {
     private DataSource xaB;
     @Resource(lookup = Pools.LOCAL)
     private DataSource local;
+    @Resource(lookup = Pools.RESTART)
+    private DataSource restart;
     @Resource
     private UserTransaction tx;
     @EJB
@@ -88,6 +92,9 @@ public class TxServlet extends HttpServlet {
                         finish(outcome);
                     }
                     break;
+                case "pair":
+                    pair(Long.parseLong(req.getParameter("id")), reply);
+                    break;
                 case "cmt":
                     if ("rollbackOnly".equals(outcome)) {
                         reply.put("who", bean.insertBothThenRollbackOnly(tag));
@@ -103,6 +110,31 @@ public class TxServlet extends HttpServlet {
         } catch (Exception e) {
             reply.fail(resp, e);
         }
+    }
+
+    /**
+     * Two inserts in one transaction; any failure rolls it back (if the server has not already), so the test may
+     * find both rows or neither, and must find both whenever this answered {@code committed}.
+     */
+    private void pair(long id, Reply reply) throws Exception {
+        tx.begin();
+        try {
+            try (Connection c = restart.getConnection()) {
+                Sql.insert(c, Long.toString(id));
+                reply.put("who", Sql.insert(c, Long.toString(-id)));
+            }
+            tx.commit();
+        } catch (Exception e) {
+            try {
+                if (tx.getStatus() != Status.STATUS_NO_TRANSACTION) {
+                    tx.rollback();
+                }
+            } catch (Exception rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        }
+        reply.put("committed", id);
     }
 
     /** Commits or rolls back as asked; a transaction left open by an exception is always rolled back. */
