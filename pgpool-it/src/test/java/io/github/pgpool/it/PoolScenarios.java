@@ -425,6 +425,55 @@ public abstract class PoolScenarios {
     }
 
     /**
+     * A servlet takes a connection and never closes it; what follows depends on the server, and each is asserted:
+     *
+     * <ul>
+     *   <li>Payara (pooled and unpooled) closes the handle for the application when the request ends: the backend
+     *       is back in pgpool's pool at once (not in use, idle), no leak is reported even well past LeakThreshold,
+     *       and the next request reuses that very backend.</li>
+     *   <li>WildFly leaves it borrowed: once held longer than LeakThreshold pgpool counts exactly one leak on the
+     *       pool's MXBean ({@code io.github.pgpool:type=Pool,name="..."}), the backend stays in use, and the pool
+     *       serves other requests with another backend.</li>
+     * </ul>
+     */
+    @Test
+    @Timeout(90)
+    void leakedConnectionIsReclaimedByTheServerOrReportedByPgpool() {
+        String poolName = setup.properties(Setup.pool("leak")).get("PoolName");
+        long threshold = millis(Setup.setting("leak", "LeakThreshold"));
+        String db = db("leak");
+        long sent = System.nanoTime();
+        Answer leaked = ok("pool/leak?ds=leak");
+        assertThat(leaked.get("who")).startsWith(db + "/");
+        String stats = "pool/stats?name=" + poolName;
+        if (setup == Setup.WILDFLY) {
+            Answer reported = Poll.until("pgpool reports the leak on its MXBean", SOON, () -> ok(stats),
+                    a -> "true".equals(a.get("registered")) && Long.parseLong(a.get("Leaks")) >= 1);
+            long after = (System.nanoTime() - sent) / 1_000_000;
+            System.out.println("pgpool-it faults " + setup + ": leak reported " + after + " ms after the request was"
+                    + " sent (LeakThreshold " + threshold + " ms): " + reported);
+            assertThat(after).as("ms until the leak was reported").isGreaterThanOrEqualTo(threshold);
+            assertThat(reported.get("Leaks")).as("leaks counted").isEqualTo("1");
+            assertThat(reported.get("Active")).as("the leaked connection is still borrowed").isEqualTo("1");
+            assertThat(AdminDb.backendDetails(db)).as("the leaked backend, never given back")
+                    .anyMatch(b -> b.pid() == pid(leaked.get("who")));
+            assertThat(ok("pool/query?ds=leak").get("who")).as("the pool serves with another backend")
+                    .isNotEqualTo(leaked.get("who"));
+        } else {
+            Answer back = Poll.until("the server gives the unclosed connection back to pgpool", SOON, () -> ok(stats),
+                    a -> "true".equals(a.get("registered")) && a.get("Active").equals("0"));
+            long after = (System.nanoTime() - sent) / 1_000_000;
+            System.out.println("pgpool-it faults " + setup + ": unclosed connection back in the pool " + after
+                    + " ms after the request was sent: " + back);
+            assertThat(back.get("Idle")).as("%s", back).isEqualTo("1");
+            Poll.holdsFor("no leak reported past LeakThreshold", Duration.ofMillis(threshold + 1_000), () -> ok(stats),
+                    a -> a.get("Leaks").equals("0"));
+            assertThat(ok("pool/query?ds=leak").get("who")).as("the reclaimed backend is reused")
+                    .isEqualTo(leaked.get("who"));
+        }
+    }
+
+    /**
      * PostgreSQL stops and starts while client threads run two-row transactions through the 'restart' pool. Nothing
      * reported committed is lost or half-applied, no request waits much beyond MaxWait, requests succeed again
      * within about a second of PostgreSQL accepting connections, and from then on none fails (no dead connection is

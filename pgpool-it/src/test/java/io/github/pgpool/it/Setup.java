@@ -66,7 +66,9 @@ public enum Setup {
             // PostgreSQL restarts under load: MaxWait bounds how long a request waits for the server to come back.
             pool("restart", "XATransaction", "MaxSize", "4", "MaxWait", "2s", "Cleanup", "60s"),
             // Through LinkProxy; every hand-out is validated, so a dead link is found by the round trip.
-            pool("link", "XATransaction", "MaxSize", "2", "MaxWait", "1500ms", "ValidateIdle", "0", "Cleanup", "60s"));
+            pool("link", "XATransaction", "MaxSize", "2", "MaxWait", "1500ms", "ValidateIdle", "0", "Cleanup", "60s"),
+            // A connection the application never closes is reported once held longer than LeakThreshold.
+            pool("leak", "XATransaction", "MaxSize", "2", "MaxWait", "5s", "LeakThreshold", "1s", "Cleanup", "60s"));
 
     public static Pool pool(String name) {
         return POOLS.stream().filter(p -> p.name().equals(name)).findFirst()

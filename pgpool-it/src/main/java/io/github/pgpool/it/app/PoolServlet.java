@@ -7,19 +7,25 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.util.Map;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import javax.sql.DataSource;
 
 /**
  * Plain (non-transactional) use of the injected pgpool data sources, plus the EJB-backed variants. Each request
- * names the pool with {@code ds=basic|fresh|wait|expire|xa-a|xa-b|local|restart|link}.
+ * names the pool with {@code ds=basic|fresh|wait|expire|xa-a|xa-b|local|restart|link|leak}.
  *
  * <ul>
  *   <li>{@code /pool/query?ds=} one query, answers {@code who=database/pid}</li>
  *   <li>{@code /pool/sleep?ds=&ms=} holds a connection for a server-side pg_sleep (burst traffic)</li>
  *   <li>{@code /pool/hold?ds=&gate=} holds a connection until {@code /pool/open?gate=} is called</li>
  *   <li>{@code /pool/ejb-query} the same query through a stateless EJB with its own injection</li>
+ *   <li>{@code /pool/leak?ds=} takes a connection, uses it and never closes it: an application leak</li>
+ *   <li>{@code /pool/stats?name=} a pool's MXBean attributes ({@code io.github.pgpool:type=Pool,name="..."}) as the
+ *       server's platform MBean server shows them</li>
  *   <li>{@code /pool/origin?ds=} where the adapter's and the driver's classes were loaded from</li>
  * </ul>
  */
@@ -45,13 +51,15 @@ public class PoolServlet extends HttpServlet {
     private DataSource restart;
     @Resource(lookup = Pools.LINK)
     private DataSource link;
+    @Resource(lookup = Pools.LEAK)
+    private DataSource leak;
 
     @EJB
     private PoolBean bean;
 
     DataSource byName(String name) {
         Map<String, DataSource> all = Map.of("basic", basic, "fresh", fresh, "wait", waitPool, "expire", expire,
-                "xa-a", xaA, "xa-b", xaB, "local", local, "restart", restart, "link", link);
+                "xa-a", xaA, "xa-b", xaB, "local", local, "restart", restart, "link", link, "leak", leak);
         DataSource ds = all.get(name);
         if (ds == null) {
             throw new IllegalArgumentException("unknown pool " + name + "; known: " + all.keySet());
@@ -81,6 +89,22 @@ public class PoolServlet extends HttpServlet {
                         Gates.await(req.getParameter("gate"));
                         // Use the connection again after the wait: it must still be the same live backend.
                         reply.put("whoAfter", Sql.whoAmI(c));
+                    }
+                    break;
+                case "leak":
+                    // Deliberately not closed and not kept: the request ends with the connection still borrowed.
+                    reply.put("who", Sql.whoAmI(byName(req.getParameter("ds")).getConnection()));
+                    break;
+                case "stats":
+                    MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
+                    ObjectName name = new ObjectName("io.github.pgpool:type=Pool,name="
+                            + ObjectName.quote(req.getParameter("name")));
+                    boolean registered = mbeans.isRegistered(name);
+                    reply.put("registered", registered);
+                    if (registered) {
+                        for (String attribute : new String[] {"Leaks", "Active", "Idle", "Total", "Borrows"}) {
+                            reply.put(attribute, mbeans.getAttribute(name, attribute));
+                        }
                     }
                     break;
                 case "open":

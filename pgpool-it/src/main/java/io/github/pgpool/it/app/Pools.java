@@ -26,6 +26,8 @@ public final class Pools {
     public static final String RESTART = "java:app/pgpool/restart";
     /** Reaches PostgreSQL through the test's TCP proxy, which the test can turn into a black hole. */
     public static final String LINK = "java:app/pgpool/link";
+    /** LeakThreshold 1 s: the leak scenario. */
+    public static final String LEAK = "java:app/pgpool/leak";
 
     private Pools() {
     }
