@@ -474,8 +474,11 @@ public abstract class PoolScenarios {
     }
 
     /**
-     * PostgreSQL stops and starts while client threads run two-row transactions through the 'restart' pool. Nothing
-     * reported committed is lost or half-applied, no request waits much beyond MaxWait, requests succeed again
+     * PostgreSQL stops and starts while client threads run two-row transactions through the 'restart' pool. It stays
+     * down until a request has waited out MaxWait and failed (inside a transaction the servers report the failed
+     * enlistment in their own exceptions, so the kind is printed, not asserted; the blackhole scenario asserts
+     * SQLTransientConnectionException outside transactions). Nothing reported
+     * committed is lost or half-applied, no request waits much beyond MaxWait, requests succeed again
      * within about a second of PostgreSQL accepting connections, and from then on none fails (no dead connection is
      * handed out). Runs last: the restart kills the idle backends of every pool.
      */
@@ -490,6 +493,8 @@ public abstract class PoolScenarios {
         AtomicLong nextId = new AtomicLong(System.currentTimeMillis() * 100);
         Set<Long> committed = ConcurrentHashMap.newKeySet();
         AtomicInteger failures = new AtomicInteger();
+        AtomicInteger timedOut = new AtomicInteger();
+        Set<String> failureKinds = ConcurrentHashMap.newKeySet();
         AtomicLong longest = new AtomicLong();
         AtomicLong backAt = new AtomicLong(Long.MAX_VALUE);
         AtomicLong firstSuccessAfterBack = new AtomicLong(Long.MAX_VALUE);
@@ -519,6 +524,10 @@ public abstract class PoolScenarios {
                         }
                     } else {
                         failures.incrementAndGet();
+                        failureKinds.add(a.get("exception") + " (transient=" + a.get("transient") + ")");
+                        if (a.get("elapsedMs") != null && Long.parseLong(a.get("elapsedMs")) >= maxWait) {
+                            timedOut.incrementAndGet();
+                        }
                         if (started - firstSuccessAfterBack.get() > 0 && firstSuccessAfterBack.get() != Long.MAX_VALUE) {
                             failedAfterRecovery.incrementAndGet();
                             firstFailureAfterRecovery.compareAndSet(null, a.toString());
@@ -539,7 +548,9 @@ public abstract class PoolScenarios {
             Poll.until("load committing through the 'restart' pool", SOON, committed::size, n -> n >= 50);
             committedBefore = committed.size();
             cluster.stop();
-            Poll.until("requests failing while PostgreSQL is down", SOON, failures::get, n -> n > 0);
+            // Down long enough that requests wait out MaxWait: the bound on the longest request is then tested.
+            Poll.until("a request failing after waiting out MaxWait while PostgreSQL is down",
+                    SOON, timedOut::get, n -> n > 0);
             cluster.start();
             Poll.until("PostgreSQL accepting connections again", SOON, PgCluster::accepting, ok -> ok);
             backAt.set(System.nanoTime());
@@ -559,10 +570,13 @@ public abstract class PoolScenarios {
         }
         System.out.println("pgpool-it faults " + setup + ": restart recovery " + recoveryMs
                 + " ms after PostgreSQL accepted connections; longest request " + longest.get() / 1_000_000
-                + " ms (MaxWait " + maxWait + " ms); failed requests " + failures.get() + "; committed "
+                + " ms (MaxWait " + maxWait + " ms); failed requests " + failures.get() + " (" + timedOut.get()
+                + " after waiting MaxWait or longer; seen: " + failureKinds + "); committed "
                 + committed.size() + " (" + committedBefore + " before the stop)");
         assertThat(unexpected.get()).as("HTTP failure of the load driver").isNull();
-        assertThat(longest.get() / 1_000_000).as("longest request (ms)").isLessThan(maxWait + 3_000);
+        // Generous: inside a container transaction Payara was measured at about 2x MaxWait (two waits per failed
+        // enlistment), WildFly at MaxWait; a request hanging on a dead server would take far longer.
+        assertThat(longest.get() / 1_000_000).as("longest request (ms)").isLessThan(maxWait + 4_000);
         assertThat(recoveryMs).as("ms from PostgreSQL accepting again to the first successful request")
                 .isLessThanOrEqualTo(1_500);
         assertThat(failedAfterRecovery.get()).as("requests started after recovery that failed; first: %s",
