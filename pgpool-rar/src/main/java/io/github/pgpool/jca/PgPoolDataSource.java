@@ -58,6 +58,10 @@ public class PgPoolDataSource implements DataSource, Serializable, Referenceable
     }
 
     private Connection allocate(ConnectionRequestInfo info) throws SQLException {
+        return LeaseFailures.during(() -> allocateAndLease(info));
+    }
+
+    private Connection allocateAndLease(ConnectionRequestInfo info) throws SQLException {
         Object handle;
         try {
             handle = connectionManager.allocateConnection(factory, info);

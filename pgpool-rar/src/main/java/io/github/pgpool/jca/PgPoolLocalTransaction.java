@@ -35,6 +35,7 @@ final class PgPoolLocalTransaction implements LocalTransaction {
                 pc = mc.leaseSlow();
                 pc.connection().setAutoCommit(false);
             } catch (SQLException e) {
+                LeaseFailures.record(e); // the server may drop the cause: let the data source report it
                 throw new LocalTransactionException(e.getMessage(), e);
             }
             lease = pc;

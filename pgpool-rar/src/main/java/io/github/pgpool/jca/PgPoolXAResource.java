@@ -66,6 +66,7 @@ final class PgPoolXAResource implements XAResource {
             try {
                 pc = mc.leaseSlow();
             } catch (SQLException e) {
+                LeaseFailures.record(e); // the server may drop the cause: let the data source report it
                 throw Exceptions.xa(XAException.XAER_RMFAIL, "pgpool: " + e.getMessage(), e);
             }
             if (inLocalTransaction(pc.connection())) {

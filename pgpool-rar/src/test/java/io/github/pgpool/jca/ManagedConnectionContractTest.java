@@ -308,6 +308,38 @@ class ManagedConnectionContractTest {
     }
 
     @Test
+    void aPoolTimeoutDuringEnlistmentReachesTheApplicationEvenWhenTheServerDropsTheCause() throws Exception {
+        mcf.setMaxSize("1");
+        mcf.setMaxWait("1s");
+        // Like Payara inside a container transaction: the XAException of a failed enlistment becomes
+        // "SystemException: null" and the cause is gone.
+        ConnectionManager payaraLike = (factory, info) -> {
+            ManagedConnection mc = factory.createManagedConnection(null, info);
+            try {
+                mc.getXAResource().start(TestXid.random(), XAResource.TMNOFLAGS);
+            } catch (XAException e) {
+                mc.destroy();
+                throw new ResourceException("Error in allocating a connection. Cause: "
+                        + "jakarta.transaction.SystemException: null");
+            }
+            return mc.getConnection(null, info);
+        };
+        DataSource payaraDs = (DataSource) mcf.createConnectionFactory(payaraLike);
+        try (Connection first = ds.getConnection()) {
+            assertThat(query(first, "SELECT 1")).isEqualTo("1");
+            assertThatThrownBy(payaraDs::getConnection).isExactlyInstanceOf(PoolTimeoutException.class)
+                    .hasMessageContaining("after waiting")
+                    .satisfies(e -> assertThat(e.getSuppressed()).isNotEmpty());
+        }
+        // The per-thread slot is gone: a later failure of another kind is reported as the server's.
+        ConnectionManager failing = (factory, info) -> {
+            throw new ResourceException("server says no");
+        };
+        assertThatThrownBy(((DataSource) mcf.createConnectionFactory(failing))::getConnection)
+                .isNotInstanceOf(PoolTimeoutException.class).hasMessageContaining("server says no");
+    }
+
+    @Test
     void applicationDemarcatedLocalTransactionsAreReportedToListeners() throws Exception {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
