@@ -52,8 +52,7 @@ public class TxServlet extends HttpServlet {
             String action = req.getPathInfo() == null ? "" : req.getPathInfo().substring(1);
             switch (action) {
                 case "two":
-                    tx.begin();
-                    try {
+                    inTransaction(outcome, () -> {
                         try (Connection c = xaA.getConnection()) {
                             reply.put("a", Sql.insert(c, tag));
                         }
@@ -64,13 +63,10 @@ public class TxServlet extends HttpServlet {
                             ServerTx.transactionManager().getTransaction()
                                     .enlistResource(new ServerTx.Recorder(req.getParameter("gate")));
                         }
-                    } finally {
-                        finish(outcome);
-                    }
+                    });
                     break;
                 case "held":
-                    tx.begin();
-                    try {
+                    inTransaction(outcome == null ? "commit" : outcome, () -> {
                         try (Connection c = xaA.getConnection()) {
                             reply.put("first", Sql.insert(c, tag));
                         }
@@ -78,19 +74,14 @@ public class TxServlet extends HttpServlet {
                         try (Connection c = xaA.getConnection()) {
                             reply.put("second", Sql.insert(c, tag + "-2"));
                         }
-                    } finally {
-                        finish(outcome == null ? "commit" : outcome);
-                    }
+                    });
                     break;
                 case "local":
-                    tx.begin();
-                    try {
+                    inTransaction(outcome, () -> {
                         try (Connection c = local.getConnection()) {
                             reply.put("local", Sql.insert(c, tag));
                         }
-                    } finally {
-                        finish(outcome);
-                    }
+                    });
                     break;
                 case "pair":
                     pair(Long.parseLong(req.getParameter("id")), reply);
@@ -137,12 +128,28 @@ public class TxServlet extends HttpServlet {
         reply.put("committed", id);
     }
 
-    /** Commits or rolls back as asked; a transaction left open by an exception is always rolled back. */
-    private void finish(String outcome) throws Exception {
-        if (tx.getStatus() == Status.STATUS_ACTIVE && "commit".equals(outcome)) {
-            tx.commit();
-        } else if (tx.getStatus() != Status.STATUS_NO_TRANSACTION) {
-            tx.rollback();
+    /** Work done inside a user transaction. */
+    @FunctionalInterface
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code work} in a user transaction and commits it only if the work finished and {@code outcome} asks for
+     * it; otherwise, and always after an exception, the transaction is rolled back.
+     */
+    private void inTransaction(String outcome, Work work) throws Exception {
+        tx.begin();
+        boolean finished = false;
+        try {
+            work.run();
+            finished = true;
+        } finally {
+            if (finished && tx.getStatus() == Status.STATUS_ACTIVE && "commit".equals(outcome)) {
+                tx.commit();
+            } else if (tx.getStatus() != Status.STATUS_NO_TRANSACTION) {
+                tx.rollback();
+            }
         }
     }
 }
