@@ -52,6 +52,15 @@ final class LeaseFailures {
         }
     }
 
+    /**
+     * @return the pool timeout already recorded during the allocation running on this thread, or {@code null}: a
+     *     server that retries a failed allocation (Payara does) must not make the application wait MaxWait twice
+     */
+    static SQLException timeoutSoFar() {
+        SQLException[] slot = SLOT.get();
+        return slot != null && slot[0] instanceof io.github.pgpool.api.PoolTimeoutException ? slot[0] : null;
+    }
+
     /** Records a failure to lease on this thread, if a data source is allocating here; otherwise does nothing. */
     static void record(SQLException e) {
         SQLException[] slot = SLOT.get();

@@ -1,6 +1,7 @@
 package io.github.pgpool.jca;
 
 import io.github.pgpool.api.Credentials;
+import io.github.pgpool.api.PoolTimeoutException;
 import io.github.pgpool.core.PooledConnection;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionEvent;
@@ -179,7 +180,16 @@ public final class PgPoolManagedConnection implements ManagedConnection {
             if (destroyed) {
                 throw new SQLNonTransientConnectionException("pgpool: the managed connection was destroyed", "08003");
             }
-            lease = factory.borrow(credentials);
+            SQLException earlier = LeaseFailures.timeoutSoFar();
+            if (earlier != null) {
+                throw earlier; // the server retries its allocation: do not make the application wait twice
+            }
+            try {
+                lease = factory.borrow(credentials);
+            } catch (PoolTimeoutException e) {
+                LeaseFailures.record(e);
+                throw e;
+            }
         }
         return lease;
     }

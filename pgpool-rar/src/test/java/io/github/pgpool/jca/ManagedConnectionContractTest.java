@@ -340,6 +340,36 @@ class ManagedConnectionContractTest {
     }
 
     @Test
+    void aServerThatRetriesAFailedEnlistmentDoesNotMakeTheApplicationWaitTwice() throws Exception {
+        mcf.setMaxSize("1");
+        mcf.setMaxWait("1s");
+        // Like Payara: when enlisting a new managed connection fails, it tries once more with another one.
+        ConnectionManager retrying = (factory, info) -> {
+            for (int attempt = 1;; attempt++) {
+                ManagedConnection mc = factory.createManagedConnection(null, info);
+                try {
+                    mc.getXAResource().start(TestXid.random(), XAResource.TMNOFLAGS);
+                    return mc.getConnection(null, info);
+                } catch (XAException e) {
+                    mc.destroy();
+                    if (attempt == 2) {
+                        throw new ResourceException("Error in allocating a connection");
+                    }
+                }
+            }
+        };
+        DataSource retryingDs = (DataSource) mcf.createConnectionFactory(retrying);
+        try (Connection first = ds.getConnection()) {
+            assertThat(query(first, "SELECT 1")).isEqualTo("1");
+            long t0 = System.nanoTime();
+            assertThatThrownBy(retryingDs::getConnection).isExactlyInstanceOf(PoolTimeoutException.class);
+            java.time.Duration waited = java.time.Duration.ofNanos(System.nanoTime() - t0);
+            assertThat(waited).as("one MaxWait, not two").isBetween(java.time.Duration.ofSeconds(1),
+                    java.time.Duration.ofMillis(1900));
+        }
+    }
+
+    @Test
     void applicationDemarcatedLocalTransactionsAreReportedToListeners() throws Exception {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
