@@ -269,6 +269,7 @@ public final class PgPool implements AutoCloseable {
     private void lendLocked(PooledConnection pc, long now, long borrowStart) {
         pc.state = PooledConnection.State.IN_USE;
         pc.lend();
+        pc.previousBorrowedAt = pc.borrowedAt;
         pc.borrowedAt = now;
         pc.leakReported = false;
         pc.borrowedHere = leakNanos > 0 ? new Throwable("connection borrowed here") : null;
@@ -476,8 +477,10 @@ public final class PgPool implements AutoCloseable {
      * ValidationTimeout and what is left of the borrower's MaxWait (but at least 50 ms).
      */
     private boolean isUsable(PooledConnection pc, long now, long deadline) {
+        // Suspect if a fatal error was seen since this connection's previous loan began: a database restart kills
+        // the connections that were in use then too, even those given back clean a moment later.
         long suspectSince = suspectBefore;
-        boolean suspect = suspectSince != NEVER && pc.lastUsed - suspectSince <= 0;
+        boolean suspect = suspectSince != NEVER && suspectSince - pc.previousBorrowedAt >= 0;
         if (!suspect && now - pc.lastUsed < validateIdleNanos) {
             return true;
         }

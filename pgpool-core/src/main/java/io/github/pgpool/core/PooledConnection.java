@@ -41,6 +41,8 @@ public final class PooledConnection {
     State state = State.IN_USE;
     long lastUsed;
     long borrowedAt;
+    /** When the loan before the current one began (its creation for a new connection). */
+    long previousBorrowedAt;
     Throwable borrowedHere;
     boolean leakReported;
     io.github.pgpool.api.CloseReason closeReason;
@@ -70,6 +72,8 @@ public final class PooledConnection {
         this.profile = profile;
         this.pg = pgjdbc(connection);
         this.lastUsed = createdAt;
+        this.borrowedAt = createdAt;
+        this.previousBorrowedAt = createdAt;
     }
 
     /** @return the physical connection; valid only until {@link #release()} */

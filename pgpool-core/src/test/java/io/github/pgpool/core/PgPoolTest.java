@@ -428,6 +428,26 @@ class PgPoolTest {
     }
 
     @Test
+    void aConnectionGivenBackCleanJustAfterAFatalErrorIsCheckedBeforeItGoesToAWaiter() throws Exception {
+        FakeClock clock = FakeClock.manual();
+        pool(clock, b -> b.maxSize(2).validateIdle(Duration.ofSeconds(60)));
+        PooledConnection failed = pool.borrow();
+        PooledConnection alsoKilled = pool.borrow();
+        CompletableFuture<PooledConnection> waiter = borrowInBackground("waiter", null);
+        factory.stubOf(alsoKilled).valid = false; // the restart killed it too, silently
+        failed.noteError(new SQLException("terminating connection due to administrator command", "57P01"));
+        clock.advance(Duration.ofMillis(1));
+        alsoKilled.release(); // given back clean a moment after the fatal error: handed to the waiter
+        PooledConnection got = get(waiter);
+        assertThat(got).isNotSameAs(alsoKilled).isNotSameAs(failed);
+        assertThat(factory.stubOf(alsoKilled).validations).as("checked before it was lent").isEqualTo(1);
+        assertThat(factory.stubOf(alsoKilled).closed).isTrue();
+        failed.release();
+        got.release();
+        assertThat(pool.statistics().closedBroken()).isEqualTo(2);
+    }
+
+    @Test
     void aConnectionIdleLongerThanValidateIdleIsCheckedBeforeItIsLent() throws Exception {
         FakeClock clock = FakeClock.manual();
         pool(clock, b -> b.validateIdle(SECOND));
