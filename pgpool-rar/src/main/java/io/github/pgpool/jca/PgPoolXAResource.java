@@ -73,7 +73,16 @@ final class PgPoolXAResource implements XAResource {
                 throw Exceptions.xa(XAException.XAER_OUTSIDE, "pgpool: the connection has uncommitted local work; "
                         + "commit or roll it back before the transaction manager enlists it", null);
             }
-            xaOf(pc).start(xid, TMNOFLAGS);
+            try {
+                xaOf(pc).start(xid, TMNOFLAGS);
+            } catch (XAException e) {
+                if (e.getCause() instanceof SQLException) {
+                    SQLException cause = (SQLException) e.getCause();
+                    pc.noteError(cause); // a connection the database dropped is not pooled again
+                    LeaseFailures.record(cause); // the server may drop the cause: let the data source report it
+                }
+                throw e;
+            }
             branch = xid;
             branchLease = pc;
             state = ACTIVE;
