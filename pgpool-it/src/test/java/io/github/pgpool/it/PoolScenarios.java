@@ -524,7 +524,10 @@ public abstract class PoolScenarios {
                         }
                     } else {
                         failures.incrementAndGet();
-                        failureKinds.add(a.get("exception") + " (transient=" + a.get("transient") + ")");
+                        if (failureKinds.add(a.get("exception") + " (transient=" + a.get("transient") + ")")) {
+                            System.out.println("pgpool-it faults: first " + a.get("exception") + " after "
+                                    + a.get("elapsedMs") + " ms: " + a.get("chain"));
+                        }
                         if (a.get("elapsedMs") != null && Long.parseLong(a.get("elapsedMs")) >= maxWait) {
                             timedOut.incrementAndGet();
                         }
