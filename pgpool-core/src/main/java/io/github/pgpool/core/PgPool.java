@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -38,8 +39,12 @@ import java.util.function.DoubleSupplier;
  * The pool starts empty and grows on demand. Idle connections are lent most recently used first. Connections are
  * kept apart by {@link Credentials}. Returned connections are rolled back and cleaned ({@link SessionReset}).
  *
- * <p>Thread-safe. One short lock guards the pool's structures; opening, validating, cleaning and closing physical
- * connections always happen outside it.
+ * <p>Thread-safe. One short lock guards the pool's lists and counts; opening, validating, cleaning and closing
+ * physical connections always happen outside it. While that lock is busy and nobody waits, a thread first tries to
+ * take back, without the lock, the connection it gave back last, and gives connections back without it too: under
+ * contention the pool then costs a compare-and-set instead of a queue at the lock, and at low traffic the lock's
+ * most-recently-used order keeps the number of connections small. A connection's {@link PooledConnection.State},
+ * changed only by compare-and-set, decides who owns it.
  */
 public final class PgPool implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PgPool.class.getName());
@@ -53,6 +58,14 @@ public final class PgPool implements AutoCloseable {
     private static final long SERVER_IDLE_MARGIN_NANOS = 1_000_000_000L;
     /** "Not set" for time stamps compared with nanoTime (which may be any value, even negative). */
     private static final long NEVER = Long.MIN_VALUE;
+    /** {@link PooledConnection#expiresAt} of a connection that never expires (Expires = 0). */
+    private static final long NO_EXPIRY = Long.MAX_VALUE;
+    /** Closer than this to its expiry, a connection's age is checked with the precise clock before it is lent. */
+    private static final long EXPIRY_MARGIN_NANOS = 250_000_000L;
+    /** Threads' last-returned connections are kept in this many slots, chosen by thread id. */
+    private static final int HINT_SLOTS = 64;
+    /** Slots are this many references apart, so that threads writing their own slot share no cache line. */
+    private static final int HINT_STRIDE = 16;
 
     private final PoolSettings settings;
     private final String name;
@@ -77,22 +90,36 @@ public final class PgPool implements AutoCloseable {
     private final long validateIdleNanos;
     private final long validationTimeoutNanos;
     private final long leakNanos;
+    /** How much later than a recent-time stamp idle time is counted, so Cleanup never closes early. */
+    private final long recentSlackNanos;
+    /**
+     * Whether connections may be lent and given back without the lock. Not with LeakThreshold, which records every
+     * loan's start and stack under the lock for housekeeping to read.
+     */
+    private final boolean lockFree;
+    /**
+     * The connection each thread gave back last (a hint, striped by thread id; any thread may overwrite a slot).
+     * Plain references held by the pool itself, not thread locals, so an undeployed pool leaves nothing in the
+     * server's threads.
+     */
+    private final PooledConnection[] lastReturned = new PooledConnection[HINT_SLOTS * HINT_STRIDE];
 
-    private final Object lock = new Object();
-    // Everything below is guarded by lock.
+    private final ReentrantLock lock = new ReentrantLock();
+    // Everything below is guarded by lock, except where marked volatile.
     private final Partition defaultPartition;
     private final Map<Credentials, Partition> partitions = new HashMap<>();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    /** {@code waiters.size()}, readable without the lock: nothing is lent or put back without it while someone waits. */
+    private volatile int waiting;
     private final ArrayList<PooledConnection> all = new ArrayList<>();
     private int total;
-    private int active;
-    private int idle;
-    private boolean closed;
-    private long evictBefore = NEVER;
+    private volatile boolean closed;
+    private volatile long evictBefore = NEVER;
     private long created;
     private final long[] closedBy = new long[CloseReason.values().length];
     private long connectFailures;
-    private long borrows;
+    /** Loans of connections already closed; those of open ones are counted on each connection. */
+    private long retiredLoans;
     private long timeouts;
     private long leaks;
     private long waitTotalNanos;
@@ -121,6 +148,8 @@ public final class PgPool implements AutoCloseable {
         this.validateIdleNanos = settings.validateIdle().toNanos();
         this.validationTimeoutNanos = settings.validationTimeout().toNanos();
         this.leakNanos = settings.leakThreshold().toNanos();
+        this.recentSlackNanos = clock.recentNanoTimeLag();
+        this.lockFree = leakNanos == 0;
         Scheduler scheduler = b.scheduler != null ? b.scheduler : Scheduler.daemonThread("pgpool-housekeeper " + name);
         this.housekeeping = scheduler.scheduleRepeatedly(this::housekeep, housekeepingPeriod(settings));
         this.jmx = b.jmx ? PoolJmx.register(this) : null;
@@ -183,63 +212,137 @@ public final class PgPool implements AutoCloseable {
      */
     public PooledConnection borrow(Credentials credentials) throws SQLException {
         Objects.requireNonNull(credentials, "credentials");
-        final long start = clock.nanoTime();
-        final long deadline = start + maxWaitNanos;
-        for (boolean retry = false;; retry = true) {
-            long now = retry ? clock.nanoTime() : start;
-            Object grant;
+        if (lockFree && waiting == 0 && lock.isLocked() && !closed) {
+            PooledConnection pc = borrowLastReturned(credentials);
+            if (pc != null) {
+                return pc;
+            }
+        }
+        return borrowLocked(credentials);
+    }
+
+    /**
+     * The lock-free path, taken while another thread holds the lock: takes the connection this thread gave back
+     * last if it is still idle and needs no check.
+     *
+     * @return the connection, or {@code null} to go the locked way
+     */
+    private PooledConnection borrowLastReturned(Credentials credentials) throws SQLException {
+        PooledConnection pc = lastReturned[hintSlot()];
+        if (pc == null || !pc.credentials().equals(credentials) || !pc.tryLend()) {
+            return null;
+        }
+        long now = clock.recentNanoTime();
+        noteLoan(pc, now);
+        if (farFromExpiry(pc, now) && !isEvicted(pc) && !isNearServerIdleTimeout(pc, now)
+                && !isSuspect(pc) && now - pc.lastUsed < validateIdleNanos) {
+            if (notifyBorrows) {
+                listener.borrowed(name, Duration.ZERO);
+            }
+            return pc;
+        }
+        // Near its expiry or due for a check: decide with the precise clock, as the locked way does.
+        now = clock.nanoTime();
+        CloseReason reason = isExpired(pc, now) ? reasonForExpiry(pc)
+                : isNearServerIdleTimeout(pc, now) ? CloseReason.IDLE : null;
+        if (reason == null && isUsable(pc, now, now + maxWaitNanos)) {
+            if (notifyBorrows) {
+                listener.borrowed(name, Duration.ofNanos(clock.nanoTime() - now));
+            }
+            return pc;
+        }
+        discard(pc, reason == null ? CloseReason.BROKEN : reason);
+        return null;
+    }
+
+    private static int hintSlot() {
+        return ((int) Thread.currentThread().getId() & (HINT_SLOTS - 1)) * HINT_STRIDE;
+    }
+
+    private void rememberLastReturned(PooledConnection pc) {
+        int slot = hintSlot();
+        if (lastReturned[slot] != pc) {
+            lastReturned[slot] = pc;
+        }
+    }
+
+    /** The borrower owns {@code pc} now: start its loan (loan times are for leak reports and the suspect check). */
+    private static void noteLoan(PooledConnection pc, long now) {
+        pc.previousBorrowedAt = pc.borrowedAt;
+        pc.borrowedAt = now;
+        pc.loans++;
+    }
+
+    private PooledConnection borrowLocked(Credentials credentials) throws SQLException {
+        long start = NEVER; // read with the precise clock once the borrower has to wait or connect
+        long deadline = 0;
+        for (;;) {
+            long now = clock.recentNanoTime();
+            Object grant = null;
             Waiter waiter = null;
             List<PooledConnection> toClose = null;
             int keptSlots = 0;
             boolean reachedMaxSize = false;
-            synchronized (lock) {
+            lock.lock();
+            try {
                 if (closed) {
                     throw new PoolClosedException(name);
                 }
-                grant = null;
                 if (waiters.isEmpty()) {
                     Partition partition = partitionLocked(credentials);
-                    PooledConnection pc;
-                    // 'now' stays the borrow's start: microseconds apart, and a clock read is not free.
-                    while ((pc = partition.idle.pollFirst()) != null) {
-                        idle--;
-                        if (isExpiredLocked(pc, now)) {
-                            toClose = closingLocked(pc, toClose, reasonForExpiry(pc));
-                            continue;
+                    for (int look = 0; grant == null && look < 2; look++) {
+                        if (look == 1) {
+                            // Announce the wait before the last look: a lock-free return either sees the announcement
+                            // and comes to the lock, or has put its connection back where this look finds it.
+                            waiting = 1;
                         }
-                        if (isNearServerIdleTimeout(pc, now)) {
-                            toClose = closingLocked(pc, toClose, CloseReason.IDLE);
-                            continue;
-                        }
-                        lendLocked(pc, now, start);
-                        grant = pc;
-                        break;
-                    }
-                    if (grant == null) {
-                        if (toClose != null) {
-                            keptSlots = 1; // open ours in the slot of an expired one, once it is closed
-                            grant = Waiter.SLOT;
-                        } else if (total < maxSize) {
-                            total++;
-                            grant = Waiter.SLOT;
-                            if (total == maxSize) {
-                                reachedMaxSize = true;
+                        PooledConnection pc;
+                        while ((pc = takeIdleLocked(partition)) != null) {
+                            if (isExpired(pc, now)) {
+                                toClose = closingLocked(pc, toClose, reasonForExpiry(pc));
+                                continue;
                             }
-                        } else {
-                            PooledConnection victim = leastRecentlyUsedIdleOfOthersLocked(partition);
-                            if (victim != null) {
-                                // Take the slot of another user's idle connection rather than wait for ever.
-                                toClose = closingLocked(victim, null, CloseReason.EVICTED);
-                                keptSlots = 1;
+                            if (isNearServerIdleTimeout(pc, now)) {
+                                toClose = closingLocked(pc, toClose, CloseReason.IDLE);
+                                continue;
+                            }
+                            lendLocked(pc, now, start == NEVER ? now : start);
+                            grant = pc;
+                            break;
+                        }
+                        if (grant == null) {
+                            if (toClose != null) {
+                                keptSlots = 1; // open ours in the slot of an expired one, once it is closed
                                 grant = Waiter.SLOT;
+                            } else if (total < maxSize) {
+                                total++;
+                                grant = Waiter.SLOT;
+                                if (total == maxSize) {
+                                    reachedMaxSize = true;
+                                }
+                            } else {
+                                PooledConnection victim = leastRecentlyUsedIdleOfOthersLocked(partition);
+                                if (victim != null) {
+                                    // Take the slot of another user's idle connection rather than wait for ever.
+                                    toClose = closingLocked(victim, null, CloseReason.EVICTED);
+                                    keptSlots = 1;
+                                    grant = Waiter.SLOT;
+                                }
                             }
                         }
                     }
                 }
                 if (grant == null) {
+                    if (start == NEVER) {
+                        start = clock.nanoTime();
+                        deadline = start + maxWaitNanos;
+                    }
                     waiter = new Waiter(credentials, Thread.currentThread(), start);
                     waiters.addLast(waiter);
                 }
+                waiting = waiters.size();
+            } finally {
+                lock.unlock();
             }
             closeAll(toClose, keptSlots);
             if (reachedMaxSize) {
@@ -251,9 +354,17 @@ public final class PgPool implements AutoCloseable {
                 now = clock.nanoTime();
             }
             if (grant == Waiter.SLOT) {
+                if (start == NEVER) {
+                    start = clock.nanoTime();
+                    deadline = start + maxWaitNanos;
+                }
                 return open(credentials, start, deadline);
             }
             PooledConnection pc = (PooledConnection) grant;
+            if (start == NEVER) {
+                start = now;
+                deadline = start + maxWaitNanos;
+            }
             if (isUsable(pc, now, deadline)) {
                 if (notifyBorrows) {
                     listener.borrowed(name, Duration.ofNanos(now - start));
@@ -265,20 +376,41 @@ public final class PgPool implements AutoCloseable {
         }
     }
 
-    /** Lends an idle connection or one handed over to a waiter. Caller holds the lock. */
+    /**
+     * Takes the most recently used idle connection of a partition. Entries lent without the lock meanwhile are
+     * dropped from the list; their borrowers list them again when they give them back.
+     */
+    private static PooledConnection takeIdleLocked(Partition partition) {
+        PooledConnection pc;
+        while ((pc = partition.idle.pollFirst()) != null) {
+            pc.listed = false; // before the compare-and-set: see release()
+            if (pc.tryLend()) {
+                return pc;
+            }
+        }
+        return null;
+    }
+
+    /** Puts a connection at the front of its partition's idle list (most recently used). */
+    private static void listFirstLocked(PooledConnection pc) {
+        if (pc.listed) {
+            pc.partition.idle.removeFirstOccurrence(pc);
+        }
+        pc.partition.idle.addFirst(pc);
+        pc.listed = true;
+    }
+
+    /** Lends a connection the caller owns: an idle one it took or one handed over to a waiter. Caller holds the lock. */
     private void lendLocked(PooledConnection pc, long now, long borrowStart) {
-        pc.state = PooledConnection.State.IN_USE;
-        pc.lend();
-        pc.previousBorrowedAt = pc.borrowedAt;
-        pc.borrowedAt = now;
+        noteLoan(pc, now);
         pc.leakReported = false;
         pc.borrowedHere = leakNanos > 0 ? new Throwable("connection borrowed here") : null;
-        active++;
-        borrows++;
         long waited = now - borrowStart;
-        waitTotalNanos += waited;
-        if (waited > waitMaxNanos) {
-            waitMaxNanos = waited;
+        if (waited > 0) {
+            waitTotalNanos += waited;
+            if (waited > waitMaxNanos) {
+                waitMaxNanos = waited;
+            }
         }
     }
 
@@ -289,19 +421,32 @@ public final class PgPool implements AutoCloseable {
         return partitions.computeIfAbsent(credentials, Partition::new);
     }
 
+    /** Takes, for closing, the least recently used idle connection of other credentials, if there is one. */
     private PooledConnection leastRecentlyUsedIdleOfOthersLocked(Partition mine) {
-        PooledConnection oldest = null;
-        for (Partition p : partitions.values()) {
-            if (p != mine && !p.idle.isEmpty()
-                    && (oldest == null || p.idle.peekLast().lastUsed < oldest.lastUsed)) {
-                oldest = p.idle.peekLast();
+        for (;;) {
+            PooledConnection oldest = null;
+            for (Partition p : partitions.values()) {
+                if (p == mine) {
+                    continue;
+                }
+                PooledConnection last;
+                while ((last = p.idle.peekLast()) != null && last.state() != PooledConnection.State.IDLE) {
+                    p.idle.pollLast(); // lent without the lock: listed again when given back
+                    last.listed = false;
+                }
+                if (last != null && (oldest == null || last.lastUsed < oldest.lastUsed)) {
+                    oldest = last;
+                }
+            }
+            if (oldest == null) {
+                return null;
+            }
+            oldest.partition.idle.pollLast();
+            oldest.listed = false;
+            if (oldest.tryRetire()) {
+                return oldest;
             }
         }
-        if (oldest != null) {
-            oldest.partition.idle.pollLast();
-            idle--;
-        }
-        return oldest;
     }
 
     private Object await(Waiter waiter, long start, long deadline) throws SQLException {
@@ -311,15 +456,19 @@ public final class PgPool implements AutoCloseable {
                 boolean interrupted = Thread.interrupted();
                 if (interrupted || clock.nanoTime() - deadline >= 0) {
                     PoolStatistics snapshot;
-                    synchronized (lock) {
+                    lock.lock();
+                    try {
                         grant = waiter.grant();
                         if (grant == null) {
                             waiters.remove(waiter);
+                            waiting = waiters.size();
                             if (!interrupted) {
                                 timeouts++;
                             }
                         }
                         snapshot = statisticsLocked();
+                    } finally {
+                        lock.unlock();
                     }
                     if (grant == null) {
                         if (interrupted) {
@@ -369,13 +518,16 @@ public final class PgPool implements AutoCloseable {
             PoolStatistics snapshot;
             boolean giveUp = isLoginRefused(failure) || clock.nanoTime() - deadline >= 0;
             Waiter next = null;
-            synchronized (lock) {
+            lock.lock();
+            try {
                 connectFailures++;
                 if (closed || giveUp) {
                     total--;
                     next = handOffSlotLocked();
                 }
                 snapshot = statisticsLocked();
+            } finally {
+                lock.unlock();
             }
             wake(next);
             if (closed) {
@@ -385,8 +537,11 @@ public final class PgPool implements AutoCloseable {
                 throw failure; // retrying cannot fix a wrong password or a missing database
             }
             if (giveUp) {
-                synchronized (lock) {
+                lock.lock();
+                try {
                     timeouts++;
+                } finally {
+                    lock.unlock();
                 }
                 throw timedOut(start, snapshot);
             }
@@ -417,7 +572,8 @@ public final class PgPool implements AutoCloseable {
         long now = clock.nanoTime();
         PooledConnection pc;
         boolean wasClosed;
-        synchronized (lock) {
+        lock.lock();
+        try {
             pc = new PooledConnection(this, c, credentials, partitionLocked(credentials), now, expiryFor(now),
                     profile);
             wasClosed = closed;
@@ -429,6 +585,8 @@ public final class PgPool implements AutoCloseable {
                 all.add(pc);
                 lendLocked(pc, now, start);
             }
+        } finally {
+            lock.unlock();
         }
         lastConnectFailure = null;
         if (wasClosed) {
@@ -445,14 +603,29 @@ public final class PgPool implements AutoCloseable {
 
     private long expiryFor(long createdAt) {
         if (expiresNanos == 0) {
-            return Long.MAX_VALUE;
+            return NO_EXPIRY;
         }
         long jitter = (long) (expiresNanos * EXPIRY_JITTER * random.getAsDouble());
         return createdAt + expiresNanos - jitter;
     }
 
-    private boolean isExpiredLocked(PooledConnection pc, long now) {
-        return now - pc.expiresAt >= 0 || isEvictedLocked(pc);
+    /**
+     * Whether a connection is past Expires or was evicted. {@code now} may be a recent-time reading; near the expiry
+     * the precise clock decides, so that no connection older than Expires is ever lent.
+     */
+    private boolean isExpired(PooledConnection pc, long now) {
+        if (isEvicted(pc)) {
+            return true;
+        }
+        if (farFromExpiry(pc, now)) {
+            return false;
+        }
+        return clock.nanoTime() - pc.expiresAt >= 0;
+    }
+
+    /** Whether a connection is surely not expired at {@code now}, even if that is a recent-time reading. */
+    private static boolean farFromExpiry(PooledConnection pc, long now) {
+        return pc.expiresAt == NO_EXPIRY || now - pc.expiresAt < -EXPIRY_MARGIN_NANOS;
     }
 
     /**
@@ -464,12 +637,22 @@ public final class PgPool implements AutoCloseable {
         return limit > 0 && now - pc.lastUsed >= limit - Math.min(limit / 4, SERVER_IDLE_MARGIN_NANOS);
     }
 
-    private boolean isEvictedLocked(PooledConnection pc) {
-        return evictBefore != NEVER && pc.createdAt - evictBefore <= 0;
+    private boolean isEvicted(PooledConnection pc) {
+        long before = evictBefore;
+        return before != NEVER && pc.createdAt - before <= 0;
     }
 
     private CloseReason reasonForExpiry(PooledConnection pc) {
-        return isEvictedLocked(pc) ? CloseReason.EVICTED : CloseReason.EXPIRED;
+        return isEvicted(pc) ? CloseReason.EVICTED : CloseReason.EXPIRED;
+    }
+
+    /**
+     * Suspect if a fatal error was seen since this connection's previous loan began: a database restart kills the
+     * connections that were in use then too, even those given back clean a moment later.
+     */
+    private boolean isSuspect(PooledConnection pc) {
+        long suspectSince = suspectBefore;
+        return suspectSince != NEVER && suspectSince - pc.previousBorrowedAt >= 0;
     }
 
     /**
@@ -477,11 +660,7 @@ public final class PgPool implements AutoCloseable {
      * ValidationTimeout and what is left of the borrower's MaxWait (but at least 50 ms).
      */
     private boolean isUsable(PooledConnection pc, long now, long deadline) {
-        // Suspect if a fatal error was seen since this connection's previous loan began: a database restart kills
-        // the connections that were in use then too, even those given back clean a moment later.
-        long suspectSince = suspectBefore;
-        boolean suspect = suspectSince != NEVER && suspectSince - pc.previousBorrowedAt >= 0;
-        if (!suspect && now - pc.lastUsed < validateIdleNanos) {
+        if (!isSuspect(pc) && now - pc.lastUsed < validateIdleNanos) {
             return true;
         }
         long timeout = Math.max(MIN_CHECK_NANOS, Math.min(validationTimeoutNanos, deadline - now));
@@ -503,7 +682,7 @@ public final class PgPool implements AutoCloseable {
 
     /** Gives a connection back; see {@link PooledConnection#release()}. */
     void release(PooledConnection pc) {
-        if (!pc.giveBack()) {
+        if (!pc.beginReturn()) {
             throw new IllegalStateException("pgpool " + name + ": connection released twice");
         }
         boolean reusable = !pc.isBroken();
@@ -523,22 +702,43 @@ public final class PgPool implements AutoCloseable {
                 suspectIdleConnections();
             }
         }
+        long now = clock.recentNanoTime();
+        if (reusable && lockFree && pc.listed && waiting == 0 && lock.isLocked() && !closed
+                && farFromExpiry(pc, now) && !isEvicted(pc)) {
+            // Lock-free: it is still in the idle list, so marking it idle puts it back.
+            pc.lastUsed = now;
+            pc.markIdle();
+            rememberLastReturned(pc);
+            // Read after marking it idle (the borrower that starts to wait, or close(), writes first, then reads
+            // the states): if either changed meanwhile, take it back and go the locked way.
+            if (waiting == 0 && pc.listed && !closed && !isEvicted(pc)) {
+                return;
+            }
+            if (!pc.tryReclaim()) {
+                return; // somebody took it meanwhile: theirs now
+            }
+        }
+        releaseLocked(pc, reusable, now);
+    }
+
+    private void releaseLocked(PooledConnection pc, boolean reusable, long now) {
         CloseReason closeReason = null;
         Waiter handedTo = null;
-        long now = clock.nanoTime(); // read before the lock: it is not free on every machine
-        synchronized (lock) {
-            active--;
+        lock.lock();
+        try {
             if (!reusable) {
                 closeReason = CloseReason.BROKEN;
             } else if (closed) {
                 closeReason = CloseReason.SHUTDOWN;
-            } else if (isExpiredLocked(pc, now)) {
+            } else if (isExpired(pc, now)) {
                 closeReason = reasonForExpiry(pc);
             } else if (!waiters.isEmpty()) {
                 Waiter head = waiters.peekFirst();
                 if (head.credentials.equals(pc.credentials())) {
                     waiters.pollFirst();
+                    waiting = waiters.size();
                     pc.lastUsed = now;
+                    pc.handOver();
                     lendLocked(pc, now, head.start);
                     handedTo = head.grant(pc);
                 } else {
@@ -546,32 +746,39 @@ public final class PgPool implements AutoCloseable {
                     closeReason = CloseReason.EVICTED;
                 }
             } else {
-                pc.state = PooledConnection.State.IDLE;
                 pc.lastUsed = now;
                 pc.borrowedHere = null;
-                pc.partition.idle.addFirst(pc);
-                idle++;
+                listFirstLocked(pc);
+                pc.markIdle();
             }
             if (closeReason != null) {
                 forgetLocked(pc, closeReason);
             }
+        } finally {
+            lock.unlock();
         }
         if (closeReason != null) {
             closeAndFreeSlot(pc);
-        } else if (handedTo != null) {
-            handedTo.wake();
+            return;
         }
-        if (handedTo != null && notifyBorrows) {
-            listener.borrowed(name, Duration.ofNanos(pc.borrowedAt - handedTo.start));
+        if (handedTo != null) {
+            handedTo.wake();
+            if (notifyBorrows) {
+                listener.borrowed(name, Duration.ofNanos(now - handedTo.start));
+            }
+        } else {
+            rememberLastReturned(pc);
         }
     }
 
     /** Closes a lent connection that turned out dead before it was handed over, and frees its slot. */
     private void discard(PooledConnection pc, CloseReason reason) {
-        synchronized (lock) {
-            active--;
-            borrows--;
+        pc.loans--; // not lent after all
+        lock.lock();
+        try {
             forgetLocked(pc, reason);
+        } finally {
+            lock.unlock();
         }
         closeAndFreeSlot(pc);
     }
@@ -580,9 +787,12 @@ public final class PgPool implements AutoCloseable {
     private void closeAndFreeSlot(PooledConnection pc) {
         closePhysical(pc, pc.closeReason);
         Waiter next;
-        synchronized (lock) {
+        lock.lock();
+        try {
             total--;
             next = handOffSlotLocked();
+        } finally {
+            lock.unlock();
         }
         wake(next);
     }
@@ -595,7 +805,9 @@ public final class PgPool implements AutoCloseable {
     private Waiter handOffSlotLocked() {
         if (!waiters.isEmpty() && total < maxSize) {
             total++;
-            return waiters.pollFirst().grant(Waiter.SLOT);
+            Waiter w = waiters.pollFirst();
+            waiting = waiters.size();
+            return w.grant(Waiter.SLOT);
         }
         return null;
     }
@@ -620,8 +832,13 @@ public final class PgPool implements AutoCloseable {
 
     /** Removes a connection from the list of all connections and counts its closing. */
     private void forgetLocked(PooledConnection pc, CloseReason reason) {
-        pc.state = PooledConnection.State.CLOSED;
+        pc.retire();
         pc.closeReason = reason;
+        if (pc.listed) {
+            pc.partition.idle.removeFirstOccurrence(pc);
+            pc.listed = false;
+        }
+        retiredLoans += pc.loans;
         int i = pc.indexInAll;
         if (i >= 0) {
             PooledConnection last = all.remove(all.size() - 1);
@@ -648,11 +865,14 @@ public final class PgPool implements AutoCloseable {
         int freed = list.size() - keptSlots;
         if (freed > 0) {
             Waiter[] next = new Waiter[freed];
-            synchronized (lock) {
+            lock.lock();
+            try {
                 total -= freed;
                 for (int i = 0; i < freed; i++) {
                     next[i] = handOffSlotLocked();
                 }
+            } finally {
+                lock.unlock();
             }
             for (Waiter w : next) {
                 wake(w);
@@ -686,7 +906,8 @@ public final class PgPool implements AutoCloseable {
         List<PooledConnection> toClose = null;
         List<PooledConnection> leaked = null;
         long now = clock.nanoTime();
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (closed) {
                 return;
             }
@@ -694,23 +915,28 @@ public final class PgPool implements AutoCloseable {
                 Iterator<PooledConnection> it = p.idle.descendingIterator();
                 while (it.hasNext()) {
                     PooledConnection pc = it.next();
+                    if (pc.state() != PooledConnection.State.IDLE) {
+                        continue; // lent without the lock
+                    }
                     CloseReason reason = null;
-                    if (isExpiredLocked(pc, now)) {
+                    if (isExpired(pc, now)) {
                         reason = reasonForExpiry(pc);
-                    } else if ((cleanupNanos > 0 && now - pc.lastUsed >= cleanupNanos)
+                    } else if ((cleanupNanos > 0 && now - pc.lastUsed >= cleanupNanos + recentSlackNanos)
                             || isNearServerIdleTimeout(pc, now)) {
                         reason = CloseReason.IDLE;
                     }
                     if (reason != null) {
                         it.remove();
-                        idle--;
-                        toClose = closingLocked(pc, toClose, reason);
+                        pc.listed = false;
+                        if (pc.tryRetire()) {
+                            toClose = closingLocked(pc, toClose, reason);
+                        } // else lent without the lock a moment ago: its borrower lists it again
                     }
                 }
             }
             if (leakNanos > 0) {
                 for (PooledConnection pc : all) {
-                    if (pc.state == PooledConnection.State.IN_USE && !pc.leakReported
+                    if (pc.state() == PooledConnection.State.IN_USE && !pc.leakReported
                             && now - pc.borrowedAt >= leakNanos) {
                         pc.leakReported = true;
                         leaks++;
@@ -722,6 +948,8 @@ public final class PgPool implements AutoCloseable {
             if (partitions.size() > 1) {
                 partitions.values().removeIf(p -> p != defaultPartition && p.idle.isEmpty() && !inUseBy(p));
             }
+        } finally {
+            lock.unlock();
         }
         closeAll(toClose, 0);
         if (leaked != null) {
@@ -747,14 +975,19 @@ public final class PgPool implements AutoCloseable {
     /** Closes every idle connection now (an administrator's "flush"). Connections in use are not touched. */
     public void evictIdle() {
         List<PooledConnection> toClose = null;
-        synchronized (lock) {
+        lock.lock();
+        try {
             for (Partition p : partitions.values()) {
                 PooledConnection pc;
                 while ((pc = p.idle.pollFirst()) != null) {
-                    idle--;
-                    toClose = closingLocked(pc, toClose, CloseReason.EVICTED);
+                    pc.listed = false;
+                    if (pc.tryRetire()) {
+                        toClose = closingLocked(pc, toClose, CloseReason.EVICTED);
+                    }
                 }
             }
+        } finally {
+            lock.unlock();
         }
         closeAll(toClose, 0);
     }
@@ -764,20 +997,38 @@ public final class PgPool implements AutoCloseable {
      * new borrowers get new connections.
      */
     public void evictAll() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             evictBefore = clock.nanoTime();
+        } finally {
+            lock.unlock();
         }
         evictIdle();
     }
 
     /** @return a consistent snapshot of the pool's figures */
     public PoolStatistics statistics() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             return statisticsLocked();
+        } finally {
+            lock.unlock();
         }
     }
 
     private PoolStatistics statisticsLocked() {
+        // Connections change between idle and in use without the lock: count their states now.
+        int active = 0;
+        int idle = 0;
+        long borrows = retiredLoans;
+        for (PooledConnection pc : all) {
+            if (pc.state() == PooledConnection.State.IDLE) {
+                idle++;
+            } else {
+                active++;
+            }
+            borrows += pc.loans;
+        }
         return new PoolStatistics(name, maxSize, total, active, idle, waiters.size(), created,
                 closedBy[CloseReason.EXPIRED.ordinal()], closedBy[CloseReason.IDLE.ordinal()],
                 closedBy[CloseReason.BROKEN.ordinal()], closedBy[CloseReason.EVICTED.ordinal()],
@@ -793,7 +1044,8 @@ public final class PgPool implements AutoCloseable {
     public void close() {
         List<PooledConnection> toClose = null;
         List<Waiter> released = new ArrayList<>();
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (closed) {
                 return;
             }
@@ -801,14 +1053,20 @@ public final class PgPool implements AutoCloseable {
             for (Partition p : partitions.values()) {
                 PooledConnection pc;
                 while ((pc = p.idle.pollFirst()) != null) {
-                    idle--;
-                    toClose = closingLocked(pc, toClose, CloseReason.SHUTDOWN);
+                    pc.listed = false; // after closed = true: see release()
+                    if (pc.tryRetire()) {
+                        toClose = closingLocked(pc, toClose, CloseReason.SHUTDOWN);
+                    }
                 }
             }
             Waiter w;
             while ((w = waiters.pollFirst()) != null) {
                 released.add(w.grant(Waiter.CLOSED));
             }
+            waiting = 0;
+            java.util.Arrays.fill(lastReturned, null);
+        } finally {
+            lock.unlock();
         }
         released.forEach(Waiter::wake);
         housekeeping.close();
@@ -819,10 +1077,18 @@ public final class PgPool implements AutoCloseable {
         LOG.log(Level.INFO, "pgpool {0} closed", name);
     }
 
+    /** The pool's lock: tests hold it from another thread to make a borrower take the lock-free way. */
+    ReentrantLock lockForTests() {
+        return lock;
+    }
+
     /** @return whether {@link #close()} was called */
     public boolean isClosed() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             return closed;
+        } finally {
+            lock.unlock();
         }
     }
 

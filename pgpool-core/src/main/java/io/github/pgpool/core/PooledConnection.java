@@ -4,7 +4,8 @@ import io.github.pgpool.api.Credentials;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import javax.transaction.xa.XAResource;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.xa.PGXAConnection;
@@ -15,8 +16,12 @@ import org.postgresql.xa.PGXAConnection;
  * matters for the next borrower ({@link #noteSql}, {@link #noteSessionChanged()}, {@link #noteJdbcStateChanged()},
  * {@link #noteError}), and gives it back exactly once with {@link #release()}.
  *
- * <p>The pool moves each connection through {@link State}: {@code IDLE -> IN_USE} when lent,
- * {@code IN_USE -> IDLE} when given back, and to {@code CLOSED} once. All state changes happen under the pool's lock.
+ * <p>{@link State} is the single source of truth for who owns a connection. The pool moves it with named
+ * compare-and-set transitions: {@link #tryLend()} ({@code IDLE -> IN_USE}), {@link #beginReturn()}
+ * ({@code IN_USE -> RETURNING}, which also catches a second release), {@link #markIdle()}
+ * ({@code RETURNING -> IDLE}), {@link #tryReclaim()} ({@code IDLE -> RETURNING}) and {@link #tryRetire()}
+ * ({@code IDLE -> CLOSED}). Whoever wins a transition out of {@code IDLE} owns the connection; the pool's lock is
+ * needed only for its lists and counts, so a borrower under contention can take an idle connection without it.
  */
 public final class PooledConnection {
     /** Where a connection is in its life. */
@@ -25,6 +30,8 @@ public final class PooledConnection {
         IDLE,
         /** Lent to a borrower. */
         IN_USE,
+        /** Given back, being cleaned and put back by the returning thread. */
+        RETURNING,
         /** Closed or being closed; never used again. */
         CLOSED
     }
@@ -37,12 +44,35 @@ public final class PooledConnection {
     final long expiresAt;
     final ConnectionProfile profile;
 
-    // Guarded by the pool's lock.
-    State state = State.IN_USE;
+    /** Who owns the connection; changed only through the transitions below. */
+    private volatile State state = State.IN_USE;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(PooledConnection.class, "state", State.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Whether the connection is in its partition's idle list (written under the pool's lock, read without it): a
+     * connection given back without the lock must still be findable there.
+     */
+    volatile boolean listed;
+
+    // Written by the connection's owner of the moment (the thread that won the last transition out of IDLE, or the
+    // pool under its lock); the state transitions publish them to the next owner.
+    /** When the connection was last given back (a {@link PoolClock#recentNanoTime()} reading). */
     long lastUsed;
     long borrowedAt;
     /** When the loan before the current one began (its creation for a new connection). */
     long previousBorrowedAt;
+    /** Loans of this connection, summed into the pool's statistics. */
+    long loans;
+
+    // Guarded by the pool's lock.
     Throwable borrowedHere;
     boolean leakReported;
     io.github.pgpool.api.CloseReason closeReason;
@@ -55,11 +85,6 @@ public final class PooledConnection {
     private PGXAConnection xaConnection;
     /** The driver's own connection, resolved once; {@code null} if the connection is not pgjdbc's. */
     final BaseConnection pg;
-
-    /** 1 while lent: the borrower's {@link #release()} moves it to 0 once, by compare-and-set. */
-    private volatile int lent;
-    private static final AtomicIntegerFieldUpdater<PooledConnection> LENT =
-            AtomicIntegerFieldUpdater.newUpdater(PooledConnection.class, "lent");
 
     PooledConnection(PgPool pool, Connection connection, Credentials credentials, Partition partition,
             long createdAt, long expiresAt, ConnectionProfile profile) {
@@ -166,14 +191,43 @@ public final class PooledConnection {
         pool.release(this);
     }
 
-    /** The pool lends this connection (under its lock). */
-    void lend() {
-        LENT.lazySet(this, 1);
+    State state() {
+        return state;
     }
 
-    /** @return whether this call ended the loan; {@code false} if it was already given back */
-    boolean giveBack() {
-        return LENT.compareAndSet(this, 1, 0);
+    /** {@code IDLE -> IN_USE}: the caller now owns the connection. */
+    boolean tryLend() {
+        return STATE.compareAndSet(this, State.IDLE, State.IN_USE);
+    }
+
+    /** {@code IN_USE -> RETURNING}: ends the loan; {@code false} if it was already given back. */
+    boolean beginReturn() {
+        return STATE.compareAndSet(this, State.IN_USE, State.RETURNING);
+    }
+
+    /** {@code RETURNING -> IDLE}, by the owner: publishes {@link #lastUsed} and the cleaned session with it. */
+    void markIdle() {
+        state = State.IDLE;
+    }
+
+    /** {@code IDLE -> RETURNING}: takes back a connection just marked idle, if nobody took it meanwhile. */
+    boolean tryReclaim() {
+        return STATE.compareAndSet(this, State.IDLE, State.RETURNING);
+    }
+
+    /** {@code IDLE -> CLOSED}: housekeeping or eviction takes an idle connection for closing. */
+    boolean tryRetire() {
+        return STATE.compareAndSet(this, State.IDLE, State.CLOSED);
+    }
+
+    /** The owner hands the connection to a waiter ({@code RETURNING -> IN_USE}) under the pool's lock. */
+    void handOver() {
+        state = State.IN_USE;
+    }
+
+    /** The owner, or the winner of {@link #tryRetire()}, takes the connection out of use for good. */
+    void retire() {
+        state = State.CLOSED;
     }
 
     private static BaseConnection pgjdbc(Connection c) {

@@ -8,6 +8,7 @@ import io.github.pgpool.api.PoolStatistics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -100,5 +101,58 @@ class PgPoolStressTest {
         assertThat(s.closedBroken()).isPositive();
         pool.close();
         assertThat(open.get()).isZero();
+    }
+
+    /**
+     * Short loans by many threads on few connections, so that the lock is busy and returns race with borrowers that
+     * start to wait: no connection is ever lent to two borrowers at once, and none is left idle while somebody waits
+     * (that would show as a timeout: MaxWait is far longer than the whole run needs).
+     */
+    @Test
+    @Timeout(60)
+    void aConnectionIsNeverLentTwiceAndNeverStrandedWhileSomebodyWaits() throws Exception {
+        PoolSettings settings = PoolSettings.builder().databaseName("stress").poolName("stress-short").maxSize(3)
+                .maxWait(Duration.ofSeconds(20)).build();
+        PgPool pool = PgPool.builder(settings).connectionFactory(new StubFactory()).jmx(false).build();
+        ConcurrentHashMap<PooledConnection, Thread> holders = new ConcurrentHashMap<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        int rounds = 20_000;
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            Thread w = new Thread(() -> {
+                ThreadLocalRandom r = ThreadLocalRandom.current();
+                try {
+                    for (int i = 0; i < rounds; i++) {
+                        PooledConnection c = pool.borrow();
+                        Thread other = holders.putIfAbsent(c, Thread.currentThread());
+                        if (other != null) {
+                            throw new AssertionError(c + " lent to " + Thread.currentThread().getName()
+                                    + " while " + other.getName() + " holds it");
+                        }
+                        if (r.nextInt(64) == 0) {
+                            Thread.yield();
+                        }
+                        holders.remove(c);
+                        c.release();
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "short-" + t);
+            workers.add(w);
+            w.start();
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        assertThat(failure.get()).isNull();
+        PoolStatistics s = pool.statistics();
+        assertThat(s.timeouts()).isZero();
+        assertThat(s.borrows()).isEqualTo((long) THREADS * rounds);
+        assertThat(s.active()).isZero();
+        assertThat(s.waiting()).isZero();
+        assertThat(s.idle()).isEqualTo(s.total()).isLessThanOrEqualTo(3);
+        assertThat(s.created()).isEqualTo(s.total());
+        pool.close();
     }
 }
