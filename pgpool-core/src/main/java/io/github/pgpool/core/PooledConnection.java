@@ -81,6 +81,8 @@ public final class PooledConnection {
     // Written by the borrower's thread only, read in release() on the same thread.
     private boolean sessionChanged;
     private boolean jdbcStateChanged;
+    /** The last statement text {@link #noteSql} found harmless. */
+    private String lastHarmlessSql;
     private volatile boolean broken;
     private PGXAConnection xaConnection;
     /** The driver's own connection, resolved once; {@code null} if the connection is not pgjdbc's. */
@@ -131,8 +133,13 @@ public final class PooledConnection {
      * makes the pool reset the session on return.
      */
     public void noteSql(String sql) {
-        if (!sessionChanged && SqlClassifier.mayChangeSession(sql)) {
+        if (sessionChanged || sql == lastHarmlessSql) {
+            return; // applications reuse their SQL string constants: an identity check saves the lookup
+        }
+        if (SqlClassifier.mayChangeSession(sql)) {
             sessionChanged = true;
+        } else {
+            lastHarmlessSql = sql;
         }
     }
 
