@@ -38,6 +38,8 @@ public final class DayNightTrace {
         public int peakBackends;
         /** Requests served during the bursts. */
         public long requests;
+        /** Requests that failed or timed out (the Java SE trace stops at the first one, so 0 when it finishes). */
+        public long failures;
         /** Time series for the chart: {seconds since start, open connections, backends}. */
         public final List<double[]> series = new ArrayList<>();
 

@@ -36,7 +36,16 @@ import org.openjdk.jmh.results.RunResult;
 final class Report {
     private static final List<String> POOLS = List.of("pgpool", "hikari", "agroal", "dbcp2");
     private static final Map<String, String> NAMES = Map.of("pgpool", "pgpool", "hikari", "HikariCP", "agroal",
-            "Agroal", "dbcp2", "DBCP2", "nopool", "no pool");
+            "Agroal", "dbcp2", "DBCP2", "nopool", "no pool", "payara", "Payara JDBC pool", "pgpool-payara",
+            "pgpool.rar in Payara", "pgpool-pooled", "pgpool.rar, Payara's pooling on");
+    /** How the two pools of the Payara part are configured (BenchServer). */
+    static final String PAYARA_SETTINGS = "pgpool.rar: connector pool as pgpool's README advises (XATransaction, "
+            + "Payara's pooling off, match-connections off) with MaxSize 8, Cleanup 1 s, Expires 0, defaults "
+            + "otherwise (MaxWait 10 s); Payara's JDBC pool: org.postgresql.ds.PGSimpleDataSource, max-pool-size 8, "
+            + "Payara's defaults otherwise (steady-pool-size 8, pool-resize-quantity 2, idle-timeout 300 s, "
+            + "max-wait 60 s, no validation). Both in the same embedded Payara 6.2024.8 (own JVM, -Xmx640m), "
+            + "called by the same servlet, outside a transaction. Diagnostic column: pgpool.rar with Payara's "
+            + "pooling on (steady-pool-size 0, max-pool-size 8), the same settings otherwise";
 
     /** One JMH result. */
     record Row(String group, String benchmark, int threads, String maxSize, String pool, double score,
@@ -56,6 +65,10 @@ final class Report {
     private final List<Target> targets = new ArrayList<>();
     private List<DayNightTrace.Result> trace;
     private String traceShape;
+    private List<DayNightTrace.Result> payaraTrace;
+    /** Peak backends in the Payara part, by "threads|pool". */
+    private final Map<String, Integer> payaraPeaks = new LinkedHashMap<>();
+    private double payaraStartSeconds = Double.NaN;
     private Instant finished;
     private Duration took;
     private double loadAtEnd;
@@ -76,8 +89,11 @@ final class Report {
             String maxSize = rr.getParams().getParam("maxSize");
             Result<?> primary = rr.getPrimaryResult();
             boolean sampled = group.equals("pg-latency");
+            // Payara part: JMH counts HTTP requests; each runs `batch` selects.
+            String batch = rr.getParams().getParam("batch");
+            int perOp = batch == null ? 1 : Integer.parseInt(batch);
             rows.add(new Row(group, method, rr.getParams().getThreads(), maxSize == null ? "8" : maxSize,
-                    pool == null ? "nopool" : pool, primary.getScore(), primary.getScoreError(),
+                    pool == null ? "nopool" : pool, primary.getScore() * perOp, primary.getScoreError() * perOp,
                     primary.getScoreUnit(), sampled ? primary.getStatistics().getPercentile(50) : Double.NaN,
                     sampled ? primary.getStatistics().getPercentile(99) : Double.NaN,
                     primary.getStatistics().getN()));
@@ -89,6 +105,50 @@ final class Report {
         this.traceShape = cycles + " cycles of " + burst.toSeconds() + " s burst (8 threads, MaxSize 8) + "
                 + idle.toSeconds() + " s idle; pgpool Cleanup 1 s, Expires 0; HikariCP defaults (minimumIdle = "
                 + "maximumPoolSize = 8), maxLifetime/idleTimeout/keepaliveTime 0";
+    }
+
+    void payaraStarted(double seconds) {
+        payaraStartSeconds = seconds;
+    }
+
+    void peakBackends(int threads, String pool, int peak) {
+        payaraPeaks.put(threads + "|" + pool, peak);
+    }
+
+    /** The Payara trace: pgpool.rar's result, then Payara's JDBC pool's (same shape as the Java SE trace). */
+    void payaraTrace(List<DayNightTrace.Result> results) {
+        this.payaraTrace = results;
+        if (traceShape == null) {
+            trace(null, Integer.getInteger("bench.trace.cycles", 3),
+                    Duration.ofSeconds(Long.getLong("bench.trace.burst", 2)),
+                    Duration.ofSeconds(Long.getLong("bench.trace.idle", 10)));
+        }
+    }
+
+    private Integer peak(Row r) {
+        return payaraPeaks.get(r.threads + "|" + r.pool);
+    }
+
+    private String peakText(Row r) {
+        Integer peak = r == null ? null : peak(r);
+        return peak == null ? "–" : peak.toString();
+    }
+
+    /** Payara backend-seconds, pgpool.rar / Payara's JDBC pool. */
+    private double payaraTraceRatio() {
+        return payaraTrace.get(0).backendSeconds / payaraTrace.get(1).backendSeconds;
+    }
+
+    /** All rows of the resource table: the Java SE trace, then the Payara trace. */
+    private List<DayNightTrace.Result> traceRows() {
+        List<DayNightTrace.Result> all = new ArrayList<>();
+        if (trace != null) {
+            all.addAll(trace);
+        }
+        if (payaraTrace != null) {
+            all.addAll(payaraTrace);
+        }
+        return all;
     }
 
     void finish(Instant started, double loadAverage) {
@@ -119,8 +179,10 @@ final class Report {
     }
 
     private static double ratio(Map<String, Row> byPool, String other) {
-        Row p = byPool.get("pgpool");
-        Row o = byPool.get(other);
+        return ratio(byPool.get("pgpool"), byPool.get(other));
+    }
+
+    private static double ratio(Row p, Row o) {
         return p == null || o == null ? Double.NaN : p.score / o.score;
     }
 
@@ -148,9 +210,25 @@ final class Report {
             double n = ratio(s, "nopool");
             targets.add(new Target(label + ": pgpool/no pool", n, ">= 0.9", n >= 0.9));
         }
+        for (String key : scenarios("payara")) {
+            Map<String, Row> s = scenario(key);
+            String label = "In Payara, select over HTTP t" + s.values().iterator().next().threads + " MaxSize 8";
+            double p = ratio(s, "payara");
+            targets.add(new Target(label + ": pgpool/Payara pool", p, ">= 1.0", p >= 1.0));
+        }
         if (trace != null) {
             double r = trace.get(0).connectionSeconds / trace.get(1).connectionSeconds;
             targets.add(new Target("day/night connection-seconds pgpool/HikariCP", r, "<= 0.5", r <= 0.5));
+        }
+        if (payaraTrace != null) {
+            double r = payaraTraceRatio();
+            targets.add(new Target("day/night in Payara, backend-seconds pgpool/Payara pool", r, "<= 0.5",
+                    r <= 0.5));
+        }
+        if (!traceRows().isEmpty()) {
+            long failed = traceRows().stream().mapToLong(t -> t.failures).sum();
+            targets.add(new Target("day/night, failed or timed-out requests (all pools)", failed, "= 0",
+                    failed == 0));
         }
     }
 
@@ -158,7 +236,7 @@ final class Report {
         checkTargets();
         Files.writeString(out.resolve("latest.json"), Json.write(json()));
         boolean ratiosChart = ratioChart(out.resolve("ratios.png"));
-        boolean traceChart = trace != null && traceChart(out.resolve("trace.png"));
+        boolean traceChart = !traceRows().isEmpty() && traceChart(out.resolve("trace.png"));
         Files.writeString(out.resolve("latest.md"), markdown(ratiosChart, traceChart));
     }
 
@@ -178,7 +256,7 @@ final class Report {
         root.put("finished", finished.toString());
         root.put("durationSeconds", took.toSeconds());
         root.put("notes", notes);
-        for (String group : List.of("stub", "pg", "pg-latency")) {
+        for (String group : List.of("stub", "pg", "pg-latency", "payara")) {
             List<Object> list = new ArrayList<>();
             for (String key : scenarios(group)) {
                 Map<String, Row> s = scenario(key);
@@ -198,15 +276,21 @@ final class Report {
                         v.put("p99", r.p99);
                         v.put("samples", r.samples);
                     }
+                    if (group.equals("payara") && peak(r) != null) {
+                        v.put("peakBackends", peak(r));
+                    }
                     scores.put(r.pool, v);
                 }
                 e.put("results", scores);
                 if (!group.equals("pg-latency")) {
                     Map<String, Object> ratios = new LinkedHashMap<>();
-                    for (String other : List.of("hikari", "agroal", "dbcp2", "nopool")) {
+                    for (String other : List.of("hikari", "agroal", "dbcp2", "nopool", "payara")) {
                         if (s.containsKey(other)) {
                             ratios.put("pgpool/" + other, ratio(s, other));
                         }
+                    }
+                    if (s.containsKey("pgpool-pooled") && s.containsKey("payara")) {
+                        ratios.put("pgpool-pooled/payara", ratio(s.get("pgpool-pooled"), s.get("payara")));
                     }
                     e.put("ratios", ratios);
                 }
@@ -214,10 +298,18 @@ final class Report {
             }
             root.put(group.equals("pg-latency") ? "pgBorrowLatency" : group, list);
         }
-        if (trace != null) {
+        if (!scenarios("payara").isEmpty()) {
+            root.put("payaraSettings", PAYARA_SETTINGS);
+            root.put("payaraStartSeconds", payaraStartSeconds);
+        }
+        if (!traceRows().isEmpty()) {
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("shape", traceShape);
-            for (DayNightTrace.Result r : trace) {
+            if (payaraTrace != null) {
+                t.put("payaraSettings", PAYARA_SETTINGS + "; in the Payara trace backend-seconds stand for "
+                        + "connection-seconds (the pools' own counts are inside the server)");
+            }
+            for (DayNightTrace.Result r : traceRows()) {
                 Map<String, Object> v = new LinkedHashMap<>();
                 v.put("seconds", r.seconds);
                 v.put("connectionSeconds", r.connectionSeconds);
@@ -225,10 +317,16 @@ final class Report {
                 v.put("peakOpen", r.peakOpen);
                 v.put("peakBackends", r.peakBackends);
                 v.put("requests", r.requests);
+                v.put("failedRequests", r.failures);
                 t.put(r.pool, v);
             }
-            t.put("ratio pgpool/hikari connectionSeconds", trace.get(0).connectionSeconds
-                    / trace.get(1).connectionSeconds);
+            if (trace != null) {
+                t.put("ratio pgpool/hikari connectionSeconds", trace.get(0).connectionSeconds
+                        / trace.get(1).connectionSeconds);
+            }
+            if (payaraTrace != null) {
+                t.put("ratio pgpool-payara/payara backendSeconds", payaraTraceRatio());
+            }
             root.put("trace", t);
         }
         List<Object> tl = new ArrayList<>();
@@ -314,24 +412,67 @@ final class Report {
             }
             md.append('\n');
         }
-        if (trace != null) {
-            md.append("## Day/night trace: resources held\n\n").append(traceShape).append(".\n\n");
-            md.append("| pool | connection-seconds | backend-seconds (pg_stat_activity) | peak connections | "
-                    + "peak backends | requests served | trace length (s) |\n|---|---:|---:|---:|---:|---:|---:|\n");
-            for (DayNightTrace.Result r : trace) {
-                md.append("| ").append(NAMES.get(r.pool)).append(" | ").append(fmt(r.connectionSeconds)).append(" | ")
-                        .append(fmt(r.backendSeconds)).append(" | ").append(r.peakOpen).append(" | ")
-                        .append(r.peakBackends).append(" | ").append(r.requests).append(" | ").append(fmt(r.seconds))
-                        .append(" |\n");
+        if (!scenarios("payara").isEmpty()) {
+            md.append("## Inside Payara embedded: SELECT by primary key over HTTP, MaxSize 8 (selects/ms, higher is "
+                    + "better)\n\n");
+            md.append("Each benchmark thread sends `GET /bench/select?pool=...` over its own keep-alive connection; "
+                    + "the servlet borrows from the injected data source, selects by primary key, reads the row and "
+                    + "closes. HTTP and servlet costs are the same for both pools. Peak backends: "
+                    + "`pg_stat_activity` sampled every 50 ms during the pool's runs. ")
+                    .append(PAYARA_SETTINGS).append(". Server start (boot, adapter, pools, WAR): ")
+                    .append(fmt(payaraStartSeconds)).append(" s.\n\n");
+            md.append("| threads | pgpool.rar | Payara JDBC pool | pgpool/Payara pool | peak backends pgpool | "
+                    + "peak backends Payara pool | diagnostic: pgpool.rar, Payara's pooling on | its ratio to the "
+                    + "Payara pool | its peak backends |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (String key : scenarios("payara")) {
+                Map<String, Row> s = scenario(key);
+                md.append("| ").append(s.values().iterator().next().threads).append(" | ")
+                        .append(score(s.get("pgpool"))).append(" | ").append(score(s.get("payara"))).append(" | ")
+                        .append(ratioText(ratio(s, "payara")));
+                for (String p : List.of("pgpool", "payara")) {
+                    md.append(" | ").append(peakText(s.get(p)));
+                }
+                md.append(" | ").append(score(s.get("pgpool-pooled"))).append(" | ")
+                        .append(ratioText(ratio(s.get("pgpool-pooled"), s.get("payara")))).append(" | ")
+                        .append(peakText(s.get("pgpool-pooled"))).append(" |\n");
             }
-            md.append("\npgpool/HikariCP connection-seconds: **")
-                    .append(ratioText(trace.get(0).connectionSeconds / trace.get(1).connectionSeconds))
-                    .append("**\n\n");
+            md.append('\n');
+        }
+        if (!traceRows().isEmpty()) {
+            md.append("## Day/night trace: resources held\n\n").append(traceShape).append(".");
+            if (payaraTrace != null) {
+                md.append(" In Payara: the same shape through HTTP, both pools at the same time in one server; ")
+                        .append(PAYARA_SETTINGS).append("; Payara's pool is measured after its first use of the day, "
+                        + "at its steady-pool-size. The pools' own counts are inside the server, so there "
+                        + "backend-seconds stand for connection-seconds.");
+            }
+            md.append("\n\n| pool | connection-seconds | backend-seconds (pg_stat_activity) | peak connections | "
+                    + "peak backends | requests served | failed or timed out | trace length (s) |\n"
+                    + "|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (DayNightTrace.Result r : traceRows()) {
+                md.append("| ").append(NAMES.get(r.pool)).append(" | ")
+                        .append(Double.isFinite(r.connectionSeconds) ? fmt(r.connectionSeconds) : "–").append(" | ")
+                        .append(fmt(r.backendSeconds)).append(" | ")
+                        .append(r.peakOpen >= 0 ? String.valueOf(r.peakOpen) : "–").append(" | ")
+                        .append(r.peakBackends).append(" | ").append(r.requests).append(" | ").append(r.failures)
+                        .append(" | ").append(fmt(r.seconds)).append(" |\n");
+            }
+            if (trace != null) {
+                md.append("\npgpool/HikariCP connection-seconds: **")
+                        .append(ratioText(trace.get(0).connectionSeconds / trace.get(1).connectionSeconds))
+                        .append("**\n");
+            }
+            if (payaraTrace != null) {
+                md.append("\nIn Payara, pgpool.rar/Payara JDBC pool backend-seconds: **")
+                        .append(ratioText(payaraTraceRatio())).append("**\n");
+            }
+            md.append('\n');
         }
         if (!targets.isEmpty()) {
             md.append("## Targets\n\n| target | value | goal | met |\n|---|---:|---|---|\n");
             for (Target t : targets) {
-                md.append("| ").append(t.name()).append(" | ").append(ratioText(t.value())).append(" | ")
+                String value = t.goal().startsWith("=") ? String.valueOf((long) t.value()) : ratioText(t.value());
+                md.append("| ").append(t.name()).append(" | ").append(value).append(" | ")
                         .append(t.goal()).append(" | ").append(t.met() ? "yes" : "**no**").append(" |\n");
             }
             md.append('\n');
@@ -358,14 +499,15 @@ final class Report {
 
     private boolean ratioChart(Path file) throws IOException {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
-        for (String group : List.of("stub", "pg")) {
+        for (String group : List.of("stub", "pg", "payara")) {
             for (String key : scenarios(group)) {
                 Map<String, Row> s = scenario(key);
                 Row any = s.values().iterator().next();
-                String label = group.equals("pg") ? "PG select t" + any.threads
+                String label = group.equals("payara") ? "Payara t" + any.threads
+                        : group.equals("pg") ? "PG select t" + any.threads
                         : (any.benchmark.startsWith("connection") ? "conn" : "stmt") + " t" + any.threads + " m"
                                 + any.maxSize;
-                for (String other : List.of("hikari", "agroal", "dbcp2", "nopool")) {
+                for (String other : List.of("hikari", "agroal", "dbcp2", "nopool", "payara")) {
                     double r = ratio(s, other);
                     if (Double.isFinite(r)) {
                         data.addValue(r, "pgpool / " + NAMES.get(other), label);
@@ -377,13 +519,14 @@ final class Report {
             return false;
         }
         JFreeChart chart = ChartFactory.createBarChart("pgpool throughput relative to each pool (1.0 = equal)",
-                "scenario (stub: conn/stmt cycle, threads, MaxSize; PG: threads, MaxSize 8)", "ratio", data,
+                "scenario (stub: conn/stmt cycle, threads, MaxSize; PG, Payara: threads, MaxSize 8)", "ratio", data,
                 PlotOrientation.VERTICAL, true, false, false);
         chart.getCategoryPlot().getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);
         ValueMarker one = new ValueMarker(1.0, Color.RED, new BasicStroke(1.5f));
         chart.getCategoryPlot().addRangeMarker(one);
         // Fixed colours, one per competitor, readable on white (JFreeChart's default yellow is not).
-        Color[] paints = {new Color(0xD62728), new Color(0x1F77B4), new Color(0x2CA02C), new Color(0xFF7F0E)};
+        Color[] paints = {new Color(0xD62728), new Color(0x1F77B4), new Color(0x2CA02C), new Color(0xFF7F0E),
+            new Color(0x9467BD)};
         for (int i = 0; i < data.getRowCount(); i++) {
             chart.getCategoryPlot().getRenderer().setSeriesPaint(i, paints[i % paints.length]);
         }
@@ -395,29 +538,29 @@ final class Report {
 
     private boolean traceChart(Path file) throws IOException {
         XYSeriesCollection data = new XYSeriesCollection();
-        for (DayNightTrace.Result r : trace) {
-            XYSeries open = new XYSeries(NAMES.get(r.pool) + " open connections");
-            XYSeries backends = new XYSeries(NAMES.get(r.pool) + " backends (pg_stat_activity)");
-            for (double[] p : r.series) {
-                open.add(p[0], p[1]);
-                backends.add(p[0], p[2]);
+        XYStepRenderer renderer = new XYStepRenderer();
+        BasicStroke dashed = new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                new float[] {4f, 4f}, 0f);
+        Map<String, Color> colours = Map.of("pgpool", new Color(0xD62728), "hikari", new Color(0x1F77B4),
+                "pgpool-payara", new Color(0xFF7F0E), "payara", new Color(0x9467BD));
+        for (DayNightTrace.Result r : traceRows()) {
+            Color c = colours.getOrDefault(r.pool, Color.BLACK);
+            // The Payara trace has no pool-side count (it is inside the server): backends only.
+            if (Double.isFinite(r.connectionSeconds)) {
+                XYSeries open = new XYSeries(NAMES.get(r.pool) + " open connections");
+                r.series.forEach(p -> open.add(p[0], p[1]));
+                renderer.setSeriesPaint(data.getSeriesCount(), c);
+                data.addSeries(open);
             }
-            data.addSeries(open);
+            XYSeries backends = new XYSeries(NAMES.get(r.pool) + " backends (pg_stat_activity)");
+            r.series.forEach(p -> backends.add(p[0], p[2]));
+            renderer.setSeriesPaint(data.getSeriesCount(), c.darker());
+            renderer.setSeriesStroke(data.getSeriesCount(), dashed);
             data.addSeries(backends);
         }
         JFreeChart chart = ChartFactory.createXYLineChart("Day/night trace: physical connections held over time",
-                "seconds", "connections", data, PlotOrientation.VERTICAL, true, false, false);
-        XYStepRenderer renderer = new XYStepRenderer();
-        renderer.setSeriesStroke(1, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                new float[] {4f, 4f}, 0f));
-        renderer.setSeriesStroke(3, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                new float[] {4f, 4f}, 0f));
-        Color pgpool = new Color(0xD62728);
-        Color hikari = new Color(0x1F77B4);
-        renderer.setSeriesPaint(0, pgpool);
-        renderer.setSeriesPaint(1, pgpool.darker());
-        renderer.setSeriesPaint(2, hikari);
-        renderer.setSeriesPaint(3, hikari.darker());
+                "seconds since the trace started (Java SE and Payara traces run one after the other)", "connections",
+                data, PlotOrientation.VERTICAL, true, false, false);
         chart.getXYPlot().setRenderer(renderer);
         chart.getXYPlot().setBackgroundPaint(Color.WHITE);
         chart.getXYPlot().setRangeGridlinePaint(Color.LIGHT_GRAY);

@@ -1,5 +1,6 @@
 package io.github.pgpool.bench;
 
+import io.github.pgpool.bench.payara.BenchNames;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * charts. Parts and lengths are set with system properties (defaults keep the whole run under 10 minutes on
  * 2 cores):
  * <ul>
- *   <li>{@code bench.parts} — any of {@code stub,pg,trace} (default all three);</li>
+ *   <li>{@code bench.parts} — any of {@code stub,pg,trace,payara} (default all four);</li>
  *   <li>{@code bench.warmup}, {@code bench.iterations} — JMH iterations of 1 s (default 1 and 2);</li>
  *   <li>{@code bench.trace.cycles}, {@code bench.trace.burst}, {@code bench.trace.idle} — day/night trace (default
  *       3 cycles of 2 s bursts and 10 s idle);</li>
@@ -47,7 +48,7 @@ public final class RunAll {
         Instant started = Instant.now();
         Path out = Path.of(System.getProperty("bench.out", "results"));
         Files.createDirectories(out);
-        List<String> parts = List.of(System.getProperty("bench.parts", "stub,pg,trace").split(","));
+        List<String> parts = List.of(System.getProperty("bench.parts", "stub,pg,trace,payara").split(","));
         Report report = new Report(Machine.describe());
 
         if (parts.contains("stub")) {
@@ -57,9 +58,9 @@ public final class RunAll {
             }
         }
         boolean pg = PgDatabase.available();
-        if (!pg && (parts.contains("pg") || parts.contains("trace"))) {
+        if (!pg && (parts.contains("pg") || parts.contains("trace") || parts.contains("payara"))) {
             report.note("PostgreSQL was not reachable at " + PgDatabase.host() + ":" + PgDatabase.port()
-                    + ": the real-database benchmarks and the trace were skipped.");
+                    + ": the real-database benchmarks, the traces and the Payara part were skipped.");
         }
         if (pg) {
             PgDatabase.prepare();
@@ -73,13 +74,21 @@ public final class RunAll {
                 report.add("pg-latency", run(options(PgBorrowLatencyBenchmark.class.getSimpleName(), threads, out)));
             }
         }
+        int cycles = Integer.getInteger("bench.trace.cycles", 3);
+        Duration burst = Duration.ofSeconds(Long.getLong("bench.trace.burst", 2));
+        Duration idle = Duration.ofSeconds(Long.getLong("bench.trace.idle", 10));
         if (pg && parts.contains("trace")) {
-            int cycles = Integer.getInteger("bench.trace.cycles", 3);
-            Duration burst = Duration.ofSeconds(Long.getLong("bench.trace.burst", 2));
-            Duration idle = Duration.ofSeconds(Long.getLong("bench.trace.idle", 10));
             progress("day/night trace: " + cycles + " x (" + burst.toSeconds() + " s burst, " + idle.toSeconds()
                     + " s idle)");
             report.trace(DayNightTrace.runBoth(8, burst, idle, cycles, Duration.ofSeconds(1)), cycles, burst, idle);
+        }
+        if (pg && parts.contains("payara")) {
+            try {
+                payara(report, out, cycles, burst, idle);
+            } catch (Exception e) {
+                progress("the Payara part failed: " + e);
+                report.note("The Payara part failed and is missing: " + e + " (see results/payara-server.log).");
+            }
         }
         RETRIED.forEach(report::note);
         report.finish(started, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -88,13 +97,44 @@ public final class RunAll {
                 + "; results in " + out.toAbsolutePath());
     }
 
+    /**
+     * The Payara part: one embedded Payara (own JVM) with pgpool.rar and Payara's own JDBC pool, both MaxSize 8;
+     * select by id over HTTP at 8 and 32 threads with the peak backends of each pool, then the day/night trace.
+     */
+    private static void payara(Report report, Path out, int cycles, Duration burst, Duration idle) throws Exception {
+        progress("Payara: starting embedded Payara with pgpool.rar, its own JDBC pool and the benchmark WAR");
+        List<String> pools = List.of("pgpool", "payara", "pgpool-pooled");
+        List<String> apps = List.of(BenchNames.PGPOOL_APP, BenchNames.PAYARA_APP, BenchNames.PGPOOL_POOLED_APP);
+        try (PayaraProcess server = PayaraProcess.start(out, 8, "1")) {
+            progress("Payara: up in " + fmt(server.startSeconds) + " s");
+            report.payaraStarted(server.startSeconds);
+            // JMH warms up its own JVM, not the server's: give Payara's JIT the same paths first (each pool in turn).
+            progress("Payara: warming the server up, " + pools + " in turn, 8 threads");
+            PayaraTrace.warmUp(pools, 8, Duration.ofSeconds(Long.getLong("bench.payara.warmup", 3)));
+            for (int threads : new int[] {8, 32}) {
+                progress("Payara: select by id over HTTP, " + threads + " threads");
+                try (BackendPeaks peaks = BackendPeaks.start(apps)) {
+                    report.add("payara", run(options(PayaraSelectBenchmark.class.getSimpleName(), threads, out),
+                            pools));
+                    for (int i = 0; i < pools.size(); i++) {
+                        report.peakBackends(threads, pools.get(i), peaks.peak(apps.get(i)));
+                    }
+                }
+            }
+            progress("Payara: day/night trace: " + cycles + " x (" + burst.toSeconds() + " s burst, "
+                    + idle.toSeconds() + " s idle), both pools at once");
+            report.payaraTrace(PayaraTrace.run(8, burst, idle, cycles));
+            progress("Payara: stopping");
+        }
+    }
+
     private static void progress(String what) {
         System.out.println("[pgpool-bench " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "] " + what);
     }
 
     private static ChainedOptionsBuilder options(String benchmark, int threads, Path out) {
         List<String> jvmArgs = new ArrayList<>();
-        for (String p : List.of("bench.pg.host", "bench.pg.port", "bench.pg.user")) {
+        for (String p : List.of("bench.pg.host", "bench.pg.port", "bench.pg.user", "bench.payara.httpPort")) {
             if (System.getProperty(p) != null) {
                 jvmArgs.add("-D" + p + "=" + System.getProperty(p));
             }
@@ -145,8 +185,13 @@ public final class RunAll {
      * neighbour's test may restart or terminate PostgreSQL backends while a pool starts).
      */
     private static Collection<RunResult> run(ChainedOptionsBuilder options) throws RunnerException {
+        return run(options, POOLS);
+    }
+
+    private static Collection<RunResult> run(ChainedOptionsBuilder options, List<String> pools)
+            throws RunnerException {
         List<RunResult> results = new ArrayList<>(runWhenFree(options));
-        Set<String> expected = new LinkedHashSet<>(POOLS);
+        Set<String> expected = new LinkedHashSet<>(pools);
         boolean pooled = results.isEmpty() || results.get(0).getParams().getParam("pool") != null;
         if (pooled) {
             for (RunResult r : results) {
