@@ -75,7 +75,7 @@ case "$mode" in
     set -e
     echo "$code" > "$result"
     if [ "$code" = 0 ]; then
-      grep -E '^(step 2|all .* properties)|finished with' "$work/check.log" || true
+      grep -E '^(step 2|all .* properties)|done at|finished with' "$work/check.log" || true
       say "check passed (verdict at phase verify)"
     else
       tail -n 30 "$work/check.log" >&2
@@ -98,7 +98,7 @@ bounded() {
   local code=0
   timeout --kill-after=10 "$left" "$@" || code=$?
   case $code in
-    0) ;;
+    0) say "$(basename "$1") ${2:-} done at $((SECONDS - start)) s" ;;
     124|137) fail "time limit of ${limit}s reached during: $*" ;;
     *) fail "exit code $code from: $*" ;;
   esac
@@ -138,9 +138,9 @@ sed -i -e 's/address="0\.0\.0\.0"/address="127.0.0.1"/g' \
 stop() {
   local code=$?
   cp "$domain_dir/logs/server.log" "$work/server.log" 2>/dev/null || true
-  if [ "$code" != 0 ] && [ -f "$work/server.log" ]; then
+  if [ "$code" != 0 ] && grep -q SEVERE "$work/server.log" 2>/dev/null; then
     say "server.log, first errors:" >&2
-    grep -A2 -m3 'SEVERE' "$work/server.log" | cut -c1-200 >&2 || true
+    grep -A2 -m3 SEVERE "$work/server.log" | cut -c1-200 >&2 || true
   fi
   timeout 60 "$asadmin" stop-domain --kill=true "$domain" >/dev/null 2>&1 || true
   local left_over
