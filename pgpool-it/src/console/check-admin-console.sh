@@ -91,16 +91,17 @@ preflight
 mkdir -p "$work"
 rm -f "$shot"
 start=$SECONDS
-# Every step gets what is left of the time limit, so the whole check is bounded.
+# Every step gets what is left of the time limit, so the whole check is bounded.  bounded STEP COMMAND...
 bounded() {
+  local step=$1; shift
   local left=$((limit - (SECONDS - start)))
-  [ "$left" -gt 0 ] || fail "time limit of ${limit}s reached before: $*"
+  [ "$left" -gt 0 ] || fail "time limit of ${limit}s reached before $step"
   local code=0
   timeout --kill-after=10 "$left" "$@" || code=$?
   case $code in
-    0) say "$(basename "$1") ${2:-} done at $((SECONDS - start)) s" ;;
-    124|137) fail "time limit of ${limit}s reached during: $*" ;;
-    *) fail "exit code $code from: $*" ;;
+    0) say "$step done at $((SECONDS - start)) s" >&2 ;;
+    124|137) fail "time limit of ${limit}s reached during $step: $*" ;;
+    *) fail "$step: exit code $code from: $*" ;;
   esac
 }
 
@@ -118,7 +119,7 @@ if ! cmp -s "$here/package-lock.json" "$node_dir/package-lock.json" || [ ! -d "$
   rm -rf "$node_dir"; mkdir -p "$node_dir"
   cp "$here/package.json" "$here/package-lock.json" "$node_dir/"
   say "npm ci (playwright-core) in $node_dir"
-  (cd "$node_dir" && bounded npm ci --no-audit --no-fund --loglevel=error)
+  (cd "$node_dir" && bounded "npm ci" npm ci --no-audit --no-fund --loglevel=error)
 fi
 cp "$here/check-admin-console.mjs" "$node_dir/"
 
@@ -129,7 +130,7 @@ if [ -d "$domain_dir" ]; then
   timeout 60 "$asadmin" delete-domain "$domain" >/dev/null
 fi
 # create-domain checks that every port of the port base is free, so a clash fails here, loudly.
-bounded "$asadmin" create-domain --nopassword --portbase "$portbase" "$domain" >/dev/null
+bounded create-domain "$asadmin" create-domain --nopassword --portbase "$portbase" "$domain" >/dev/null
 # Loopback only (create-domain binds 0.0.0.0), and no Hazelcast data grid (it would listen and look for members).
 sed -i -e 's/address="0\.0\.0\.0"/address="127.0.0.1"/g' \
   -e 's/<network-listener port=/<network-listener address="127.0.0.1" port=/' \
@@ -151,11 +152,11 @@ stop() {
 trap stop EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
-bounded "$asadmin" start-domain "$domain"
-bounded "$asadmin" --port "$admin_port" deploy --name pgpool "$rar"
+bounded start-domain "$asadmin" start-domain "$domain"
+bounded deploy "$asadmin" --port "$admin_port" deploy --name pgpool "$rar"
 # The browser script gets the time that is left minus 15 s for its screenshot, so it reports before timeout kills it.
 left=$((limit - (SECONDS - start) - 15))
 [ "$left" -gt 10 ] || fail "time limit of ${limit}s reached before the browser started"
 CONSOLE_DEADLINE_MS=$((left * 1000)) CHROMIUM="$chromium" \
-  bounded node "$node_dir/check-admin-console.mjs" "http://127.0.0.1:$admin_port/" "$shot"
+  bounded browser node "$node_dir/check-admin-console.mjs" "http://127.0.0.1:$admin_port/" "$shot"
 [ -s "$shot" ] || fail "no screenshot at $shot"
