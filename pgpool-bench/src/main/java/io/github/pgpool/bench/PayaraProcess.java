@@ -110,6 +110,21 @@ final class PayaraProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the server alone (MaxSize 8, Cleanup 1 s) for benchmarks or profiling by hand, and stops it when
+     * standard input ends (Enter, or Ctrl-D). Run from pgpool-bench/ after a build (see README.md).
+     */
+    public static void main(String[] args) throws Exception {
+        PgDatabase.prepare();
+        Path out = Path.of(System.getProperty("bench.out", "results"));
+        Files.createDirectories(out);
+        try (PayaraProcess server = start(out, 8, "1")) {
+            System.out.printf("Payara up in %.1f s: http://127.0.0.1:%d%s (pool=pgpool|payara|pgpool-pooled); "
+                    + "log %s. Enter stops it.%n", server.startSeconds, HTTP_PORT, path("pgpool", 1), server.log);
+            System.in.read();
+        }
+    }
+
     /** Path and query of one request: {@code n} selects through {@code pool} ("pgpool" or "payara"). */
     static String path(String pool, int n) {
         return "/" + BenchNames.CONTEXT_ROOT + "/select?pool=" + pool + "&n=" + n;

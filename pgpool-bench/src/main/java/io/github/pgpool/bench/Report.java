@@ -554,8 +554,9 @@ final class Report {
             }
             XYSeries backends = new XYSeries(NAMES.get(r.pool) + " backends (pg_stat_activity)");
             r.series.forEach(p -> backends.add(p[0], p[2]));
-            renderer.setSeriesPaint(data.getSeriesCount(), c.darker());
-            renderer.setSeriesStroke(data.getSeriesCount(), dashed);
+            boolean alone = !Double.isFinite(r.connectionSeconds);
+            renderer.setSeriesPaint(data.getSeriesCount(), alone ? c : c.darker());
+            renderer.setSeriesStroke(data.getSeriesCount(), alone ? new BasicStroke(2f) : dashed);
             data.addSeries(backends);
         }
         JFreeChart chart = ChartFactory.createXYLineChart("Day/night trace: physical connections held over time",

@@ -31,6 +31,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   <li>{@code bench.warmup}, {@code bench.iterations} — JMH iterations of 1 s (default 1 and 2);</li>
  *   <li>{@code bench.trace.cycles}, {@code bench.trace.burst}, {@code bench.trace.idle} — day/night trace (default
  *       3 cycles of 2 s bursts and 10 s idle);</li>
+ *   <li>{@code bench.payara.warmup} — seconds of requests per pool that warm the Payara server's JIT before the
+ *       Payara part's JMH runs (default 2);</li>
  *   <li>{@code bench.out} — the results directory (default {@code results}).</li>
  * </ul>
  */
@@ -110,7 +112,7 @@ public final class RunAll {
             report.payaraStarted(server.startSeconds);
             // JMH warms up its own JVM, not the server's: give Payara's JIT the same paths first (each pool in turn).
             progress("Payara: warming the server up, " + pools + " in turn, 8 threads");
-            PayaraTrace.warmUp(pools, 8, Duration.ofSeconds(Long.getLong("bench.payara.warmup", 3)));
+            PayaraTrace.warmUp(pools, 8, Duration.ofSeconds(Long.getLong("bench.payara.warmup", 2)));
             for (int threads : new int[] {8, 32}) {
                 progress("Payara: select by id over HTTP, " + threads + " threads");
                 try (BackendPeaks peaks = BackendPeaks.start(apps)) {
