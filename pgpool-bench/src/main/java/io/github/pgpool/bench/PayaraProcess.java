@@ -78,6 +78,11 @@ final class PayaraProcess implements AutoCloseable {
         cmd.add("-Xms256m");
         cmd.add("-Xmx640m");
         cmd.addAll(JDK17_FLAGS);
+        // Extra flags for the server JVM, e.g. -Dbench.payara.jvmArgs=-XX:StartFlightRecording=filename=/tmp/p.jfr
+        String extra = System.getProperty("bench.payara.jvmArgs", "").trim();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
         cmd.add("-Djava.util.logging.config.file=" + logging);
         cmd.add("-Dglassfish.embedded.tmpdir=" + work.resolve("instance"));
         cmd.add("-Dbench.payara.rar=" + rar);

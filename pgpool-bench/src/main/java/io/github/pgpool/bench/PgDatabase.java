@@ -58,6 +58,19 @@ public final class PgDatabase {
         }
     }
 
+    /**
+     * @return when the server last started ({@code pg_postmaster_start_time()}), or null if it does not answer: a
+     *         change between two calls means someone restarted it in between
+     */
+    public static String startTime() {
+        try (Connection c = connect("postgres", "pgpool-bench-probe"); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT pg_postmaster_start_time()::text")) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
     /** Creates the database and fills the table unless they are already there with the expected rows. */
     public static void prepare() throws SQLException {
         try (Connection c = connect("postgres", "pgpool-bench-setup"); Statement s = c.createStatement()) {

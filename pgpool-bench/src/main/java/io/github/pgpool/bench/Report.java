@@ -314,7 +314,7 @@ final class Report {
                 v.put("seconds", r.seconds);
                 v.put("connectionSeconds", r.connectionSeconds);
                 v.put("backendSeconds", r.backendSeconds);
-                v.put("peakOpen", r.peakOpen);
+                v.put("peakOpen", r.peakOpen >= 0 ? r.peakOpen : null);
                 v.put("peakBackends", r.peakBackends);
                 v.put("requests", r.requests);
                 v.put("failedRequests", r.failures);

@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.openjdk.jmh.results.RunResult;
@@ -64,8 +65,10 @@ public final class RunAll {
             report.note("PostgreSQL was not reachable at " + PgDatabase.host() + ":" + PgDatabase.port()
                     + ": the real-database benchmarks, the traces and the Payara part were skipped.");
         }
+        String pgStarted = null;
         if (pg) {
             PgDatabase.prepare();
+            pgStarted = PgDatabase.startTime();
         }
         if (pg && parts.contains("pg")) {
             for (int threads : new int[] {8, 32}) {
@@ -91,6 +94,11 @@ public final class RunAll {
                 progress("the Payara part failed: " + e);
                 report.note("The Payara part failed and is missing: " + e + " (see results/payara-server.log).");
             }
+        }
+        if (pg && !Objects.equals(pgStarted, PgDatabase.startTime())) {
+            // On a shared machine, other people's tests restart PostgreSQL (pgpool-it's restart scenario).
+            report.note("PostgreSQL was restarted during this run (pg_postmaster_start_time " + pgStarted + " -> "
+                    + PgDatabase.startTime() + "): the real-database numbers around that moment are suspect.");
         }
         RETRIED.forEach(report::note);
         report.finish(started, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
