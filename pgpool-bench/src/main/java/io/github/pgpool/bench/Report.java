@@ -20,6 +20,7 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryLabelPositions;
+import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.renderer.xy.XYStepRenderer;
@@ -524,6 +525,11 @@ final class Report {
         chart.getCategoryPlot().getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);
         ValueMarker one = new ValueMarker(1.0, Color.RED, new BasicStroke(1.5f));
         chart.getCategoryPlot().addRangeMarker(one);
+        // Keep the 1.0 line in view when every ratio is below it.
+        ValueAxis range = chart.getCategoryPlot().getRangeAxis();
+        if (range.getUpperBound() < 1.1) {
+            range.setRange(0, 1.1);
+        }
         // Fixed colours, one per competitor, readable on white (JFreeChart's default yellow is not).
         Color[] paints = {new Color(0xD62728), new Color(0x1F77B4), new Color(0x2CA02C), new Color(0xFF7F0E),
             new Color(0x9467BD)};
