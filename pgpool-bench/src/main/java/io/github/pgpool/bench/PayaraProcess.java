@@ -124,7 +124,7 @@ final class PayaraProcess implements AutoCloseable {
         Path out = Path.of(System.getProperty("bench.out", "results"));
         Files.createDirectories(out);
         try (PayaraProcess server = start(out, 8, "1")) {
-            System.out.printf("Payara up in %.1f s: http://127.0.0.1:%d%s (pool=pgpool|payara|pgpool-pooled); "
+            System.out.printf("Payara up in %.1f s: http://127.0.0.1:%d%s (pool=pgpool|payara|pgpool-unpooled); "
                     + "log %s. Enter stops it.%n", server.startSeconds, HTTP_PORT, path("pgpool", 1), server.log);
             System.in.read();
         }

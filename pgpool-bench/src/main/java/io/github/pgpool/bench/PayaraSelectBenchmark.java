@@ -21,8 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code GET /bench/select?pool=...&n=batch} over its own keep-alive HTTP connection to the server that
  * {@link PayaraProcess} started, and the servlet runs {@code batch} times: borrow from the container-managed data
  * source, select by primary key, read, close. {@code pool=pgpool} goes through pgpool.rar (connector pool, Payara's
- * pooling off, XATransaction), {@code pool=payara} through Payara's own JDBC pool; MaxSize = max-pool-size = 8.
- * {@code pool=pgpool-pooled} is a diagnostic: pgpool.rar with Payara's pooling on (max-pool-size 8).
+ * pooling on with max-pool-size 64, XATransaction, MaxSize 8), {@code pool=payara} through Payara's own JDBC pool
+ * (max-pool-size 8). {@code pool=pgpool-unpooled} is a diagnostic: pgpool.rar with Payara's pooling off.
  * The score is HTTP requests per ms; {@link Report} multiplies it by {@code batch} to give selects per ms.
  *
  * <p>Not runnable on its own: the server must be up ({@link RunAll} part {@code payara}, or
@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 1)
 public class PayaraSelectBenchmark {
     /** The data source the servlet uses: pgpool.rar or Payara's JDBC pool. */
-    @Param({"pgpool", "payara", "pgpool-pooled"})
+    @Param({"pgpool", "payara", "pgpool-unpooled"})
     public String pool;
 
     /** Selects per HTTP request (each one a full borrow, select, close in the servlet). */

@@ -113,8 +113,8 @@ public final class RunAll {
      */
     private static void payara(Report report, Path out, int cycles, Duration burst, Duration idle) throws Exception {
         progress("Payara: starting embedded Payara with pgpool.rar, its own JDBC pool and the benchmark WAR");
-        List<String> pools = List.of("pgpool", "payara", "pgpool-pooled");
-        List<String> apps = List.of(BenchNames.PGPOOL_APP, BenchNames.PAYARA_APP, BenchNames.PGPOOL_POOLED_APP);
+        List<String> pools = List.of("pgpool", "payara", "pgpool-unpooled");
+        List<String> apps = List.of(BenchNames.PGPOOL_APP, BenchNames.PAYARA_APP, BenchNames.PGPOOL_UNPOOLED_APP);
         try (PayaraProcess server = PayaraProcess.start(out, 8, "1")) {
             progress("Payara: up in " + fmt(server.startSeconds) + " s");
             report.payaraStarted(server.startSeconds);

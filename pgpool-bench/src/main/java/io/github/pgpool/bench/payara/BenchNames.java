@@ -13,14 +13,14 @@ public final class BenchNames {
     public static final String CONTEXT_ROOT = "bench";
     /** JNDI name of the pgpool connector resource. */
     public static final String PGPOOL_JNDI = "jdbc/bench-pgpool";
-    /** JNDI name of the diagnostic pgpool connector resource with Payara's pooling on. */
-    public static final String PGPOOL_POOLED_JNDI = "jdbc/bench-pgpool-pooled";
+    /** JNDI name of the diagnostic pgpool connector resource with Payara's pooling off. */
+    public static final String PGPOOL_UNPOOLED_JNDI = "jdbc/bench-pgpool-unpooled";
     /** JNDI name of Payara's JDBC resource. */
     public static final String PAYARA_JNDI = "jdbc/bench-payara";
     /** application_name of pgpool's backends. */
     public static final String PGPOOL_APP = "pgpool-bench-payara-pgpool";
-    /** application_name of the backends of the pgpool pool behind {@link #PGPOOL_POOLED_JNDI}. */
-    public static final String PGPOOL_POOLED_APP = "pgpool-bench-payara-pgpool-pooled";
+    /** application_name of the backends of the pgpool pool behind {@link #PGPOOL_UNPOOLED_JNDI}. */
+    public static final String PGPOOL_UNPOOLED_APP = "pgpool-bench-payara-pgpool-unpooled";
     /** application_name of the backends of Payara's JDBC pool. */
     public static final String PAYARA_APP = "pgpool-bench-payara-jdbc";
 

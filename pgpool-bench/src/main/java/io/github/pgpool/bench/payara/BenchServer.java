@@ -25,9 +25,11 @@ import org.glassfish.embeddable.GlassFishRuntime;
  * deploys a WAR holding {@link SelectServlet}:
  * <ul>
  *   <li>{@code jdbc/bench-pgpool}: a connector pool on the adapter, configured as pgpool's README advises
- *       ({@code XATransaction}, Payara's pooling off, match-connections off) with MaxSize and Cleanup given;</li>
- *   <li>{@code jdbc/bench-pgpool-pooled}: the same with Payara's pooling on (steady-pool-size 0, max-pool-size
- *       MaxSize), a diagnostic of what Payara's per-allocation path costs with pooling off;</li>
+ *       ({@code XATransaction}, Payara's pooling on with steady-pool-size 0 and a max-pool-size of 64, above
+ *       MaxSize so that pgpool's limits are the ones that apply, match-connections off) with MaxSize and Cleanup
+ *       given;</li>
+ *   <li>{@code jdbc/bench-pgpool-unpooled}: the same with Payara's pooling off, a diagnostic of what Payara's
+ *       per-allocation path (a managed connection made and destroyed per request) costs;</li>
  *   <li>{@code jdbc/bench-payara}: Payara's own JDBC connection pool over
  *       {@code org.postgresql.ds.PGSimpleDataSource}
  *       with {@code max-pool-size} = MaxSize and Payara's defaults otherwise (steady-pool-size 8, idle-timeout
@@ -90,18 +92,19 @@ public final class BenchServer {
             pgpool.put("DriverProperties", "ApplicationName=" + BenchNames.PGPOOL_APP);
             run(asadmin, "create-connector-connection-pool", "--raname=pgpool",
                     "--connectiondefinition=javax.sql.DataSource", "--transactionsupport=XATransaction",
-                    "--pooling=false", "--matchconnections=false", "--steadypoolsize=0", "--maxpoolsize=64",
+                    "--matchconnections=false", "--steadypoolsize=0", "--maxpoolsize=64",
                     "--property=" + properties(pgpool), "benchPgpoolPool");
             run(asadmin, "create-connector-resource", "--poolname=benchPgpoolPool", BenchNames.PGPOOL_JNDI);
-            // Diagnostic: the same adapter with Payara's pooling on (its default), max-pool-size = MaxSize.
-            pgpool.put("PoolName", "bench-payara-pooled");
-            pgpool.put("DriverProperties", "ApplicationName=" + BenchNames.PGPOOL_POOLED_APP);
+            // Diagnostic: the same adapter with Payara's pooling off.
+            pgpool.put("PoolName", "bench-payara-unpooled");
+            pgpool.put("DriverProperties", "ApplicationName=" + BenchNames.PGPOOL_UNPOOLED_APP);
             run(asadmin, "create-connector-connection-pool", "--raname=pgpool",
                     "--connectiondefinition=javax.sql.DataSource", "--transactionsupport=XATransaction",
-                    "--steadypoolsize=0", "--maxpoolsize=" + maxSize, "--property=" + properties(pgpool),
-                    "benchPgpoolPooledPool");
-            run(asadmin, "create-connector-resource", "--poolname=benchPgpoolPooledPool",
-                    BenchNames.PGPOOL_POOLED_JNDI);
+                    "--pooling=false", "--matchconnections=false", "--steadypoolsize=0", "--maxpoolsize=64",
+                    "--property=" + properties(pgpool),
+                    "benchPgpoolUnpooledPool");
+            run(asadmin, "create-connector-resource", "--poolname=benchPgpoolUnpooledPool",
+                    BenchNames.PGPOOL_UNPOOLED_JNDI);
 
             Map<String, String> jdbc = new LinkedHashMap<>();
             jdbc.put("serverName", host);

@@ -16,7 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 
 /**
- * The benchmark's web application: {@code GET /bench/select?pool=pgpool|pgpool-pooled|payara&n=N} runs N times the request of
+ * The benchmark's web application: {@code GET /bench/select?pool=pgpool|pgpool-unpooled|payara&n=N} runs N times the request of
  * the Java SE benchmarks (borrow a connection from the chosen container-managed data source, {@code SELECT id, name
  * FROM bench_items WHERE id = ?} on a random id, read the row, close) and answers 200 with the last name read. Both
  * data sources are used by the same code, so the HTTP and servlet costs are the same for both.
@@ -35,9 +35,9 @@ public class SelectServlet extends HttpServlet {
     @Resource(lookup = "jdbc/bench-pgpool")
     private transient DataSource pgpool;
 
-    /** pgpool.rar with Payara's pooling on (diagnostic: what the per-allocation path of pooling=false costs). */
-    @Resource(lookup = "jdbc/bench-pgpool-pooled")
-    private transient DataSource pgpoolPooled;
+    /** pgpool.rar with Payara's pooling off (diagnostic: what the per-allocation path of pooling=false costs). */
+    @Resource(lookup = "jdbc/bench-pgpool-unpooled")
+    private transient DataSource pgpoolUnpooled;
 
     /** Payara's own JDBC connection pool over PGSimpleDataSource (BenchServer.PAYARA_JNDI). */
     @Resource(lookup = "jdbc/bench-payara")
@@ -48,7 +48,7 @@ public class SelectServlet extends HttpServlet {
         String pool = request.getParameter("pool");
         DataSource ds = switch (pool == null ? "" : pool) {
             case "pgpool" -> pgpool;
-            case "pgpool-pooled" -> pgpoolPooled;
+            case "pgpool-unpooled" -> pgpoolUnpooled;
             case "payara" -> payara;
             default -> null;
         };
