@@ -40,11 +40,12 @@ import java.util.function.DoubleSupplier;
  * kept apart by {@link Credentials}. Returned connections are rolled back and cleaned ({@link SessionReset}).
  *
  * <p>Thread-safe. One short lock guards the pool's lists and counts; opening, validating, cleaning and closing
- * physical connections always happen outside it. While that lock is busy and nobody waits, a thread first tries to
- * take back, without the lock, the connection it gave back last, and gives connections back without it too: under
- * contention the pool then costs a compare-and-set instead of a queue at the lock, and at low traffic the lock's
- * most-recently-used order keeps the number of connections small. A connection's {@link PooledConnection.State},
- * changed only by compare-and-set, decides who owns it.
+ * physical connections always happen outside it. While nobody waits, a thread that comes back within a few
+ * milliseconds, or finds the lock busy, first takes back the connection it gave back last, without the lock, and
+ * gives it back the same way: under load the pool costs a compare-and-set instead of a queue at the lock, and the
+ * connection stays warm on its thread; at low traffic borrowers go through the lock, whose most-recently-used order
+ * keeps the number of connections small. A connection's {@link PooledConnection.State}, changed only by
+ * compare-and-set, decides who owns it.
  */
 public final class PgPool implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PgPool.class.getName());
@@ -66,6 +67,9 @@ public final class PgPool implements AutoCloseable {
     private static final int HINT_SLOTS = 64;
     /** Slots are this many references apart, so that threads writing their own slot share no cache line. */
     private static final int HINT_STRIDE = 16;
+    /** A thread back within this time takes its last connection without the lock, busy lock or not. */
+    static final int HOT_MILLIS = 5;
+    private static final long HOT_NANOS = HOT_MILLIS * 1_000_000L;
 
     private final PoolSettings settings;
     private final String name;
@@ -212,7 +216,7 @@ public final class PgPool implements AutoCloseable {
      */
     public PooledConnection borrow(Credentials credentials) throws SQLException {
         Objects.requireNonNull(credentials, "credentials");
-        if (lockFree && waiting == 0 && lock.isLocked() && !closed) {
+        if (lockFree && waiting == 0 && !closed) {
             PooledConnection pc = borrowLastReturned(credentials);
             if (pc != null) {
                 return pc;
@@ -222,17 +226,24 @@ public final class PgPool implements AutoCloseable {
     }
 
     /**
-     * The lock-free path, taken while another thread holds the lock: takes the connection this thread gave back
-     * last if it is still idle and needs no check.
+     * The lock-free path: takes the connection this thread gave back last, if it is still idle, needs no check, and
+     * either the lock is busy or the thread gave it back only a moment ago ({@value #HOT_MILLIS} ms). A thread
+     * that comes back that soon is under load and keeps its connection warm; at lower traffic borrowers go to the
+     * lock, whose most-recently-used order lets surplus connections age out.
      *
      * @return the connection, or {@code null} to go the locked way
      */
     private PooledConnection borrowLastReturned(Credentials credentials) throws SQLException {
         PooledConnection pc = lastReturned[hintSlot()];
-        if (pc == null || !pc.credentials().equals(credentials) || !pc.tryLend()) {
+        if (pc == null) {
             return null;
         }
         long now = clock.recentNanoTime();
+        // lastUsed is read before owning the connection: a stale value only sends this borrower to the lock.
+        if (now - pc.lastUsed > HOT_NANOS && !lock.isLocked()
+                || !pc.credentials().equals(credentials) || !pc.tryLend()) {
+            return null;
+        }
         noteLoan(pc, now);
         if (farFromExpiry(pc, now) && !isEvicted(pc) && !isNearServerIdleTimeout(pc, now)
                 && !isSuspect(pc) && now - pc.lastUsed < validateIdleNanos) {
@@ -703,7 +714,8 @@ public final class PgPool implements AutoCloseable {
             }
         }
         long now = clock.recentNanoTime();
-        if (reusable && lockFree && pc.listed && waiting == 0 && lock.isLocked() && !closed
+        // Only a connection lent without the lock is still listed; it goes back the same way.
+        if (reusable && lockFree && pc.listed && waiting == 0 && !closed
                 && farFromExpiry(pc, now) && !isEvicted(pc)) {
             // Lock-free: it is still in the idle list, so marking it idle puts it back.
             pc.lastUsed = now;

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.AfterEach;
@@ -236,5 +238,39 @@ class PgPoolLockFreeTest {
         assertThat(both[1]).isNotSameAs(both[0]);
         assertThat(closes).containsExactly("EXPIRED");
         assertThat(pool.statistics().borrows()).isEqualTo(2);
+    }
+
+    /**
+     * Thread affinity only under load: a thread that comes back later than {@link PgPool#HOT_MILLIS} borrows the
+     * most recently used connection through the lock, so at low traffic the surplus connection ages out.
+     */
+    @Test
+    void atLowTrafficThreadsShareTheMostRecentlyUsedConnectionAndTheSurplusAgesOut() throws Exception {
+        pool(2);
+        ExecutorService one = Executors.newSingleThreadExecutor();
+        ExecutorService two = Executors.newSingleThreadExecutor();
+        try {
+            // A burst: each thread gets a connection of its own and remembers it.
+            PooledConnection a = one.submit(() -> pool.borrow()).get(10, TimeUnit.SECONDS);
+            PooledConnection b = two.submit(() -> pool.borrow()).get(10, TimeUnit.SECONDS);
+            one.submit(() -> a.release()).get(10, TimeUnit.SECONDS);
+            two.submit(() -> b.release()).get(10, TimeUnit.SECONDS);
+            // Low traffic: one request at a time, far apart, alternating between the threads.
+            for (int i = 0; i < 6; i++) {
+                clock.advance(Duration.ofSeconds(3));
+                ExecutorService thread = i % 2 == 0 ? one : two;
+                thread.submit(() -> {
+                    pool.borrow().release();
+                    return null;
+                }).get(10, TimeUnit.SECONDS);
+            }
+            clock.advance(Duration.ofSeconds(16)); // past Cleanup (20 s) only for what was idle since the burst
+            pool.housekeep();
+            assertThat(pool.statistics().total()).as("connections after a quiet stretch").isEqualTo(1);
+            assertThat(closes).containsExactly("IDLE");
+        } finally {
+            one.shutdownNow();
+            two.shutdownNow();
+        }
     }
 }
