@@ -26,11 +26,16 @@ if [[ -n "$(git -C "$root" status --porcelain -- pgpool-api pgpool-core pgpool-r
 fi
 cd "$here"
 out="${BENCH_OUT:-results}"
+# A full run into results/ also writes its summary into the top-level README.
+readme=""
+if [[ "$out" == results && "${BENCH_PARTS:-stub,pg,trace,payara}" == stub,pg,trace,payara ]]; then
+  readme="-Dbench.readme=$root/README.md"
+fi
 mkdir -p "$out"
 # nice: other people build and test on this machine; the JMH forks inherit the priority.
 exec nice -n 10 java -Xmx512m \
   -Dbench.parts="${BENCH_PARTS:-stub,pg,trace,payara}" \
   -Dbench.warmup="${BENCH_WARMUP:-1}" -Dbench.iterations="${BENCH_ITERATIONS:-2}" \
   -Dbench.pg.host="${PGHOST:-127.0.0.1}" -Dbench.pg.port="${PGPORT:-5432}" -Dbench.pg.user="${PGUSER:-postgres}" \
-  -Dbench.out="$out" -Dbench.commit="$commit" \
+  -Dbench.out="$out" -Dbench.commit="$commit" $readme \
   -cp target/benchmarks.jar io.github.pgpool.bench.RunAll

@@ -240,6 +240,46 @@ final class Report {
         boolean ratiosChart = ratioChart(out.resolve("ratios.png"));
         boolean traceChart = !traceRows().isEmpty() && traceChart(out.resolve("trace.png"));
         Files.writeString(out.resolve("latest.md"), markdown(ratiosChart, traceChart));
+        String readme = System.getProperty("bench.readme");
+        if (readme != null && !targets.isEmpty()) {
+            updateReadme(Path.of(readme));
+        }
+    }
+
+    private static final String README_BEGIN = "<!-- bench:begin";
+    private static final String README_END = "<!-- bench:end -->";
+
+    /**
+     * Replaces the summary between the README's bench markers with this run's machine and targets, so that the
+     * README always shows the latest full run (run.sh passes the README only for a full run into results/).
+     */
+    private void updateReadme(Path readme) throws IOException {
+        String text = Files.readString(readme);
+        int begin = text.indexOf(README_BEGIN);
+        int end = text.indexOf(README_END);
+        if (begin < 0 || end < begin) {
+            throw new IllegalStateException(readme + " has no " + README_BEGIN + " ... " + README_END + " markers");
+        }
+        int afterBegin = text.indexOf('\n', begin) + 1;
+        StringBuilder md = new StringBuilder();
+        md.append("Latest full run: ").append(finished.truncatedTo(ChronoUnit.SECONDS)).append(", commit `")
+                .append(System.getProperty("bench.commit", "unknown")).append("`, ").append(machine.cores())
+                .append(" cores (").append(machine.cpu()).append("), ").append(machine.jdk()).append(", load average ")
+                .append(fmt(machine.loadAtStart())).append(" / ").append(fmt(loadAtEnd))
+                .append(" at start / end. One short run (1 fork, 1-s iterations) on a shared machine: treat "
+                        + "differences under ~10% as noise. Every table, the charts and how to run it: "
+                        + "[pgpool-bench/results/latest.md](pgpool-bench/results/latest.md).\n\n");
+        targetsTable(md);
+        Files.writeString(readme, text.substring(0, afterBegin) + md + text.substring(end));
+    }
+
+    private void targetsTable(StringBuilder md) {
+        md.append("| target | value | goal | met |\n|---|---:|---|---|\n");
+        for (Target t : targets) {
+            String value = t.goal().startsWith("=") ? String.valueOf((long) t.value()) : ratioText(t.value());
+            md.append("| ").append(t.name()).append(" | ").append(value).append(" | ")
+                    .append(t.goal()).append(" | ").append(t.met() ? "yes" : "**no**").append(" |\n");
+        }
     }
 
     private Map<String, Object> json() {
@@ -471,12 +511,8 @@ final class Report {
             md.append('\n');
         }
         if (!targets.isEmpty()) {
-            md.append("## Targets\n\n| target | value | goal | met |\n|---|---:|---|---|\n");
-            for (Target t : targets) {
-                String value = t.goal().startsWith("=") ? String.valueOf((long) t.value()) : ratioText(t.value());
-                md.append("| ").append(t.name()).append(" | ").append(value).append(" | ")
-                        .append(t.goal()).append(" | ").append(t.met() ? "yes" : "**no**").append(" |\n");
-            }
+            md.append("## Targets\n\n");
+            targetsTable(md);
             md.append('\n');
         }
         if (ratiosChart) {
