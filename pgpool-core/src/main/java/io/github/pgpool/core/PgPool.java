@@ -851,6 +851,12 @@ public final class PgPool implements AutoCloseable {
             pc.listed = false;
         }
         retiredLoans += pc.loans;
+        // Forget it as a thread's last connection too: a closed pgjdbc connection still holds its buffers.
+        for (int i = 0; i < lastReturned.length; i += HINT_STRIDE) {
+            if (lastReturned[i] == pc) {
+                lastReturned[i] = null;
+            }
+        }
         int i = pc.indexInAll;
         if (i >= 0) {
             PooledConnection last = all.remove(all.size() - 1);
