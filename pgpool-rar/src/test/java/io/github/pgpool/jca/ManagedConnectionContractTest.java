@@ -475,6 +475,34 @@ class ManagedConnectionContractTest {
         defaultUser.destroy();
     }
 
+    /**
+     * Servers pass a Subject with the pool's own user on every allocation (Payara: its default principal): that must
+     * resolve to the configured credentials themselves, so the borrow takes the pool's fast path, while other kinds
+     * of private credentials and another factory's password credential are passed over.
+     */
+    @Test
+    void containerSignOnWithTheConfiguredUserResolvesToTheConfiguredCredentials() throws Exception {
+        PasswordCredential otherFactory = new PasswordCredential("someone-else", "x".toCharArray());
+        otherFactory.setManagedConnectionFactory(TestDatabase.factory("other-app"));
+        PasswordCredential ours = new PasswordCredential(TestDatabase.USER, TestDatabase.PASSWORD.toCharArray());
+        ours.setManagedConnectionFactory(mcf);
+        Subject subject = new Subject();
+        subject.getPrivateCredentials().add("not a password credential");
+        subject.getPrivateCredentials().add(otherFactory);
+        subject.getPrivateCredentials().add(ours);
+        cm.subject = subject;
+
+        assertThat(mcf.credentials(subject, null)).isSameAs(mcf.credentials(null, null));
+        try (Connection c = ds.getConnection()) {
+            assertThat(query(c, "SELECT current_user")).isEqualTo(TestDatabase.USER);
+        }
+        PasswordCredential wrongPassword = new PasswordCredential(TestDatabase.USER,
+                (TestDatabase.PASSWORD + "?").toCharArray());
+        Subject other = new Subject();
+        other.getPrivateCredentials().add(wrongPassword);
+        assertThat(mcf.credentials(other, null)).isNotEqualTo(mcf.credentials(null, null));
+    }
+
     @FunctionalInterface
     private interface ThrowingCall {
         void run() throws Exception;
