@@ -388,14 +388,16 @@ public final class PgPool implements AutoCloseable {
     }
 
     /**
-     * Takes the most recently used idle connection of a partition. Entries lent without the lock meanwhile are
-     * dropped from the list; their borrowers list them again when they give them back.
+     * Takes the most recently used idle connection of a partition. Entries lent without the lock stay listed, so
+     * their borrowers can give them back without the lock too; taking them off here would send every such borrower
+     * to the lock at once.
      */
     private static PooledConnection takeIdleLocked(Partition partition) {
-        PooledConnection pc;
-        while ((pc = partition.idle.pollFirst()) != null) {
-            pc.listed = false; // before the compare-and-set: see release()
-            if (pc.tryLend()) {
+        for (Iterator<PooledConnection> it = partition.idle.iterator(); it.hasNext();) {
+            PooledConnection pc = it.next();
+            if (pc.state() == PooledConnection.State.IDLE && pc.tryLend()) {
+                it.remove();
+                pc.listed = false; // ours now: it goes back through the lock, to the front
                 return pc;
             }
         }
@@ -440,23 +442,25 @@ public final class PgPool implements AutoCloseable {
                 if (p == mine) {
                     continue;
                 }
-                PooledConnection last;
-                while ((last = p.idle.peekLast()) != null && last.state() != PooledConnection.State.IDLE) {
-                    p.idle.pollLast(); // lent without the lock: listed again when given back
-                    last.listed = false;
-                }
-                if (last != null && (oldest == null || last.lastUsed < oldest.lastUsed)) {
-                    oldest = last;
+                for (Iterator<PooledConnection> it = p.idle.descendingIterator(); it.hasNext();) {
+                    PooledConnection pc = it.next();
+                    if (pc.state() == PooledConnection.State.IDLE) {
+                        if (oldest == null || pc.lastUsed < oldest.lastUsed) {
+                            oldest = pc;
+                        }
+                        break; // the partition's least recently used idle one
+                    }
                 }
             }
             if (oldest == null) {
                 return null;
             }
-            oldest.partition.idle.pollLast();
-            oldest.listed = false;
             if (oldest.tryRetire()) {
+                oldest.partition.idle.removeLastOccurrence(oldest);
+                oldest.listed = false;
                 return oldest;
             }
+            // Lent without the lock a moment ago: look again.
         }
     }
 
@@ -933,23 +937,19 @@ public final class PgPool implements AutoCloseable {
                 Iterator<PooledConnection> it = p.idle.descendingIterator();
                 while (it.hasNext()) {
                     PooledConnection pc = it.next();
-                    if (pc.state() != PooledConnection.State.IDLE) {
-                        continue; // lent without the lock
+                    if (pc.state() != PooledConnection.State.IDLE || reasonToClose(pc, now) == null
+                            || !pc.tryRetire()) {
+                        continue; // in use (lent without the lock), or not due
                     }
-                    CloseReason reason = null;
-                    if (isExpired(pc, now)) {
-                        reason = reasonForExpiry(pc);
-                    } else if ((cleanupNanos > 0 && now - pc.lastUsed >= cleanupNanos + recentSlackNanos)
-                            || isNearServerIdleTimeout(pc, now)) {
-                        reason = CloseReason.IDLE;
+                    // Ours now, so its last use is final: it may have been lent and given back since the first look.
+                    CloseReason reason = reasonToClose(pc, now);
+                    if (reason == null) {
+                        pc.markIdle();
+                        continue;
                     }
-                    if (reason != null) {
-                        it.remove();
-                        pc.listed = false;
-                        if (pc.tryRetire()) {
-                            toClose = closingLocked(pc, toClose, reason);
-                        } // else lent without the lock a moment ago: its borrower lists it again
-                    }
+                    it.remove();
+                    pc.listed = false;
+                    toClose = closingLocked(pc, toClose, reason);
                 }
             }
             if (leakNanos > 0) {
@@ -979,6 +979,18 @@ public final class PgPool implements AutoCloseable {
                 listener.leakSuspected(name, held, where);
             }
         }
+    }
+
+    /** Why housekeeping should close an idle connection now, or {@code null}. */
+    private CloseReason reasonToClose(PooledConnection pc, long now) {
+        if (isExpired(pc, now)) {
+            return reasonForExpiry(pc);
+        }
+        if ((cleanupNanos > 0 && now - pc.lastUsed >= cleanupNanos + recentSlackNanos)
+                || isNearServerIdleTimeout(pc, now)) {
+            return CloseReason.IDLE;
+        }
+        return null;
     }
 
     private boolean inUseBy(Partition p) {
