@@ -20,9 +20,10 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryLabelPositions;
-import org.jfree.chart.axis.ValueAxis;
+import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.xy.XYStepRenderer;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
@@ -562,11 +563,26 @@ final class Report {
         chart.getCategoryPlot().getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);
         ValueMarker one = new ValueMarker(1.0, Color.RED, new BasicStroke(1.5f));
         chart.getCategoryPlot().addRangeMarker(one);
-        // Keep the 1.0 line in view when every ratio is below it.
-        ValueAxis range = chart.getCategoryPlot().getRangeAxis();
-        if (range.getUpperBound() < 1.1) {
-            range.setRange(0, 1.1);
+        // Ratios span 0.01x to 100x: on a log axis with bars growing from 1.0, a bar up means pgpool is faster and
+        // one down means slower, and 0.5x looks as far from 1 as 2x.
+        double lowest = 1;
+        double highest = 1;
+        for (int r = 0; r < data.getRowCount(); r++) {
+            for (int c = 0; c < data.getColumnCount(); c++) {
+                Number v = data.getValue(r, c);
+                if (v != null && v.doubleValue() > 0) {
+                    lowest = Math.min(lowest, v.doubleValue());
+                    highest = Math.max(highest, v.doubleValue());
+                }
+            }
         }
+        LogAxis range = new LogAxis("pgpool / other (log scale)");
+        range.setRange(lowest / 1.5, highest * 1.5);
+        range.setBase(2);
+        range.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1)); // a tick at each power of 2
+        range.setNumberFormatOverride(new java.text.DecimalFormat("0.###'x'"));
+        chart.getCategoryPlot().setRangeAxis(range);
+        ((BarRenderer) chart.getCategoryPlot().getRenderer()).setBase(1.0);
         // Fixed colours, one per competitor, readable on white (JFreeChart's default yellow is not).
         Color[] paints = {new Color(0xD62728), new Color(0x1F77B4), new Color(0x2CA02C), new Color(0xFF7F0E),
             new Color(0x9467BD)};
