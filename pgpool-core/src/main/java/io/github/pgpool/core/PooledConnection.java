@@ -1,11 +1,12 @@
 package io.github.pgpool.core;
 
+import io.github.pgpool.api.CloseReason;
 import io.github.pgpool.api.Credentials;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import javax.transaction.xa.XAResource;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.xa.PGXAConnection;
@@ -22,6 +23,12 @@ import org.postgresql.xa.PGXAConnection;
  * ({@code RETURNING -> IDLE}), {@link #tryReclaim()} ({@code IDLE -> RETURNING}) and {@link #tryRetire()}
  * ({@code IDLE -> CLOSED}). Whoever wins a transition out of {@code IDLE} owns the connection; the pool's lock is
  * needed only for its lists and counts, so a borrower under contention can take an idle connection without it.
+ *
+ * <p>The object is made before it goes on the pool's books, outside the lock (finding the driver's own connection
+ * is a call into the driver). Its bookkeeping fields are written by the connection's owner of the moment (the thread
+ * that won the last transition out of {@code IDLE}, or the pool under its lock); the state transitions publish them
+ * to the next owner. The list fields ({@link #isListed()}, the index in the pool's list) are guarded by the pool's
+ * lock.
  */
 public final class PooledConnection {
     /** Where a connection is in its life. */
@@ -36,16 +43,6 @@ public final class PooledConnection {
         CLOSED
     }
 
-    private final PgPool pool;
-    private final Connection connection;
-    private final Credentials credentials;
-    final Partition partition;
-    final long createdAt;
-    final long expiresAt;
-    final ConnectionProfile profile;
-
-    /** Who owns the connection; changed only through the transitions below. */
-    private volatile State state = State.IN_USE;
     private static final VarHandle STATE;
 
     static {
@@ -56,48 +53,55 @@ public final class PooledConnection {
         }
     }
 
-    /**
-     * Whether the connection is in its partition's idle list (written under the pool's lock, read without it): a
-     * connection given back without the lock must still be findable there.
-     */
-    volatile boolean listed;
+    private final LoanOwner owner;
+    private final Connection connection;
+    private final Credentials credentials;
+    /** The driver's own connection, resolved once; {@code null} if the connection is not pgjdbc's. */
+    private final BaseConnection pg;
+    private final long createdAt;
+    private final long expiresAt;
+    /** When the pool began to open this connection: evictions compare with it (see ConnectionHealth). */
+    private final long connectStartedAt;
+    private final ConnectionProfile profile;
 
-    // Written by the connection's owner of the moment (the thread that won the last transition out of IDLE, or the
-    // pool under its lock); the state transitions publish them to the next owner.
+    /** Who owns the connection; changed only through the transitions below. */
+    private volatile State state = State.IN_USE;
+
+    // Guarded by the pool's lock (read without it only as a hint).
+    private Partition partition;
+    private int indexInAll = -1;
+    private volatile boolean listed;
+    private CloseReason closeReason;
+
+    // Written by the owner of the moment, published by the state transitions.
     /** When the connection was last given back (a {@link PoolClock#recentNanoTime()} reading). */
-    long lastUsed;
-    long borrowedAt;
-    /** When the loan before the current one began (its creation for a new connection). */
-    long previousBorrowedAt;
+    private long lastUsed;
+    private long borrowedAt;
+    /** When the loan before the current one began (the connection's creation for a new one). */
+    private long previousBorrowedAt;
     /** Loans of this connection, summed into the pool's statistics. */
-    long loans;
+    private long loans;
+    private Throwable borrowedHere;
+    private boolean leakReported;
 
-    // Guarded by the pool's lock.
-    Throwable borrowedHere;
-    boolean leakReported;
-    io.github.pgpool.api.CloseReason closeReason;
-    int indexInAll = -1;
-
-    // Written by the borrower's thread only, read in release() on the same thread.
+    // Written by the borrower's thread only, read in the return path on the same thread.
     private boolean sessionChanged;
     private boolean jdbcStateChanged;
     /** The last statement text {@link #noteSql} found harmless. */
     private String lastHarmlessSql;
     private volatile boolean broken;
     private PGXAConnection xaConnection;
-    /** The driver's own connection, resolved once; {@code null} if the connection is not pgjdbc's. */
-    final BaseConnection pg;
 
-    PooledConnection(PgPool pool, Connection connection, Credentials credentials, Partition partition,
+    PooledConnection(LoanOwner owner, Connection connection, Credentials credentials, long connectStartedAt,
             long createdAt, long expiresAt, ConnectionProfile profile) {
-        this.pool = pool;
+        this.owner = owner;
         this.connection = connection;
         this.credentials = credentials;
-        this.partition = partition;
+        this.pg = pgjdbc(connection);
+        this.connectStartedAt = connectStartedAt;
         this.createdAt = createdAt;
         this.expiresAt = expiresAt;
         this.profile = profile;
-        this.pg = pgjdbc(connection);
         this.lastUsed = createdAt;
         this.borrowedAt = createdAt;
         this.previousBorrowedAt = createdAt;
@@ -149,6 +153,14 @@ public final class PooledConnection {
     }
 
     /**
+     * Records that the physical connection (or a driver statement leading to it) was handed to the borrower: what is
+     * done on it cannot be followed, so the session is reset on return.
+     */
+    public void noteRawUse() {
+        sessionChanged = true;
+    }
+
+    /**
      * Records that a JDBC-level setting (isolation, holdability, network timeout, type map) was changed and must be
      * restored on return. Autocommit and read-only are always checked.
      */
@@ -174,7 +186,7 @@ public final class PooledConnection {
     public void markBroken() {
         if (!broken) {
             broken = true;
-            pool.suspectIdleConnections();
+            owner.fatalErrorSeen();
         }
     }
 
@@ -185,7 +197,7 @@ public final class PooledConnection {
 
     /** @return how long ago this connection was opened */
     public Duration age() {
-        return Duration.ofNanos(pool.clock().nanoTime() - createdAt);
+        return Duration.ofNanos(owner.clock().nanoTime() - createdAt);
     }
 
     /**
@@ -195,8 +207,10 @@ public final class PooledConnection {
      * @throws IllegalStateException if the connection is not lent out (released twice)
      */
     public void release() {
-        pool.release(this);
+        owner.giveBack(this);
     }
+
+    // ---- Ownership: the state transitions -----------------------------------------------------------------------
 
     State state() {
         return state;
@@ -212,7 +226,7 @@ public final class PooledConnection {
         return STATE.compareAndSet(this, State.IN_USE, State.RETURNING);
     }
 
-    /** {@code RETURNING -> IDLE}, by the owner: publishes {@link #lastUsed} and the cleaned session with it. */
+    /** {@code RETURNING -> IDLE}, by the owner: publishes {@link #lastUsed()} and the cleaned session with it. */
     void markIdle() {
         state = State.IDLE;
     }
@@ -233,17 +247,118 @@ public final class PooledConnection {
     }
 
     /** The owner, or the winner of {@link #tryRetire()}, takes the connection out of use for good. */
-    void retire() {
+    void retire(CloseReason reason) {
         state = State.CLOSED;
+        closeReason = reason;
     }
 
-    private static BaseConnection pgjdbc(Connection c) {
-        try {
-            return c.isWrapperFor(BaseConnection.class) ? c.unwrap(BaseConnection.class) : null;
-        } catch (SQLException e) {
-            return null;
-        }
+    /** @return why the connection was retired, or {@code null} while it is not */
+    CloseReason closeReason() {
+        return closeReason;
     }
+
+    // ---- What the pool knows of it ------------------------------------------------------------------------------
+
+    /** @return the driver's own connection, or {@code null} if it is not a pgjdbc connection */
+    BaseConnection pg() {
+        return pg;
+    }
+
+    ConnectionProfile profile() {
+        return profile;
+    }
+
+    long createdAt() {
+        return createdAt;
+    }
+
+    long expiresAt() {
+        return expiresAt;
+    }
+
+    long connectStartedAt() {
+        return connectStartedAt;
+    }
+
+    /** @return when the connection was last given back */
+    long lastUsed() {
+        return lastUsed;
+    }
+
+    /** The owner records that the connection was given back at {@code now}. */
+    void touch(long now) {
+        lastUsed = now;
+    }
+
+    /** The borrower owns the connection now: a loan begins (loan times are for leak reports and suspicion). */
+    void beginLoan(long now) {
+        previousBorrowedAt = borrowedAt;
+        borrowedAt = now;
+        loans++;
+    }
+
+    /** The loan just begun did not happen after all (the connection turned out dead before it was handed over). */
+    void undoLoan() {
+        loans--;
+    }
+
+    long borrowedAt() {
+        return borrowedAt;
+    }
+
+    long previousBorrowedAt() {
+        return previousBorrowedAt;
+    }
+
+    long loans() {
+        return loans;
+    }
+
+    /** Records where the current loan was taken, for a leak report ({@code null} when leaks are not watched). */
+    void recordBorrower(Throwable where) {
+        borrowedHere = where;
+        leakReported = false;
+    }
+
+    Throwable borrowedHere() {
+        return borrowedHere;
+    }
+
+    /** @return {@code true} the first time it is called for a loan: the leak is reported once */
+    boolean takeLeakReport() {
+        if (leakReported) {
+            return false;
+        }
+        leakReported = true;
+        return true;
+    }
+
+    Partition partition() {
+        return partition;
+    }
+
+    void partition(Partition p) {
+        partition = p;
+    }
+
+    int indexInAll() {
+        return indexInAll;
+    }
+
+    void indexInAll(int i) {
+        indexInAll = i;
+    }
+
+    /** @return whether the connection is in its partition's idle list (it may be in use, lent without the lock) */
+    boolean isListed() {
+        return listed;
+    }
+
+    void listed(boolean inList) {
+        listed = inList;
+    }
+
+    // ---- The borrower's notes, read by the return path ----------------------------------------------------------
 
     boolean sessionChanged() {
         return sessionChanged;
@@ -258,8 +373,16 @@ public final class PooledConnection {
         jdbcStateChanged = false;
     }
 
+    private static BaseConnection pgjdbc(Connection c) {
+        try {
+            return c.isWrapperFor(BaseConnection.class) ? c.unwrap(BaseConnection.class) : null;
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
     @Override
     public String toString() {
-        return "PooledConnection{pool=" + pool.name() + ", user=" + credentials.user() + ", state=" + state + "}";
+        return "PooledConnection{pool=" + owner.poolName() + ", user=" + credentials.user() + ", state=" + state + "}";
     }
 }

@@ -33,13 +33,13 @@ final class SessionReset {
      */
     void reset(PooledConnection pc) throws SQLException {
         Connection c = pc.connection();
-        boolean inTransaction = pc.pg != null && pc.pg.getTransactionState() != TransactionState.IDLE;
+        boolean inTransaction = pc.pg() != null && pc.pg().getTransactionState() != TransactionState.IDLE;
         boolean discard = always || pc.sessionChanged();
         if (!inTransaction && c.getAutoCommit() && !c.isReadOnly() && !pc.jdbcStateChanged() && !discard) {
             c.clearWarnings();
             return; // clean: no round trip
         }
-        Validation.Bounded bound = pc.pg != null ? Validation.Bounded.by(c, timeout) : null;
+        Validation.Bounded bound = pc.pg() != null ? Validation.Bounded.by(c, timeout) : null;
         try {
             if (inTransaction || !c.getAutoCommit()) {
                 c.rollback();
@@ -51,17 +51,17 @@ final class SessionReset {
                 c.setReadOnly(false);
             }
             if (pc.jdbcStateChanged()) {
-                if (c.getTransactionIsolation() != pc.profile.isolation()) {
-                    c.setTransactionIsolation(pc.profile.isolation());
+                if (c.getTransactionIsolation() != pc.profile().isolation()) {
+                    c.setTransactionIsolation(pc.profile().isolation());
                 }
-                if (c.getHoldability() != pc.profile.holdability()) {
-                    c.setHoldability(pc.profile.holdability());
+                if (c.getHoldability() != pc.profile().holdability()) {
+                    c.setHoldability(pc.profile().holdability());
                 }
                 c.setTypeMap(Map.of());
             }
             if (discard) {
                 try (Statement s = c.createStatement()) {
-                    s.execute(pc.profile.discardStatement());
+                    s.execute(pc.profile().discardStatement());
                 }
             }
         } finally {

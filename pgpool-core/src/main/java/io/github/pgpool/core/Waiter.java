@@ -4,20 +4,32 @@ import io.github.pgpool.api.Credentials;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A borrower queued for a connection. The pool grants it either a connection, the right to open one (a slot), or
- * the news that the pool closed, then unparks its thread. Waiters are served in arrival order.
+ * A borrower parked in the {@link WaiterQueue}. The pool grants it exactly one of three things, under the pool's lock:
+ * a connection that is now the waiter's, a slot in which the waiter opens a connection itself, or the news that the
+ * pool closed. The grant is published by a volatile write and the thread is woken after the lock is released, so the
+ * wake-up system call does not lengthen anybody's hold of the lock.
+ *
+ * <p>Granting is lock-guarded (the pool's lock); {@link #grant()} and {@link #connection()} are read without it by the
+ * waiter itself.
  */
 final class Waiter {
-    /** Grant meaning "a slot is yours: open a connection". */
-    static final Object SLOT = new Object();
-    /** Grant meaning "the pool closed while you waited". */
-    static final Object CLOSED = new Object();
+    /** What a waiter was given. */
+    enum Grant {
+        /** A connection, lent to the waiter: {@link #connection()}. */
+        CONNECTION,
+        /** A slot counted against MaxSize: the waiter opens a connection in it. */
+        SLOT,
+        /** The pool closed while the waiter waited. */
+        CLOSED
+    }
 
     final Credentials credentials;
     final Thread thread;
-    /** When the borrower started asking, for its MaxWait and the wait statistics. */
+    /** When the borrower started asking (precise clock), for its MaxWait and the wait statistics. */
     final long start;
-    private volatile Object grant;
+    /** Written before {@link #grant}, whose volatile write publishes it. */
+    private PooledConnection connection;
+    private volatile Grant grant;
 
     Waiter(Credentials credentials, Thread thread, long start) {
         this.credentials = credentials;
@@ -25,15 +37,53 @@ final class Waiter {
         this.start = start;
     }
 
-    /**
-     * Records the grant; called under the pool's lock, once. The caller calls {@link #wake()} after releasing the
-     * lock, so the wake-up system call does not lengthen the time others wait for the lock.
-     *
-     * @return this waiter, to wake
-     */
-    Waiter grant(Object what) {
-        grant = what;
+    /** Hands {@code pc}, already lent to this waiter, over. Under the pool's lock; wake the waiter after it. */
+    Waiter grantConnection(PooledConnection pc) {
+        connection = pc;
+        grant = Grant.CONNECTION;
         return this;
+    }
+
+    /** Gives this waiter a slot to open a connection in. Under the pool's lock; wake the waiter after it. */
+    Waiter grantSlot() {
+        grant = Grant.SLOT;
+        return this;
+    }
+
+    /** Tells this waiter the pool closed. Under the pool's lock; wake the waiter after it. */
+    Waiter grantClosed() {
+        grant = Grant.CLOSED;
+        return this;
+    }
+
+    /** @return the grant, or {@code null} while there is none */
+    Grant grant() {
+        return grant;
+    }
+
+    /** @return the connection granted, valid once {@link #grant()} returned {@link Grant#CONNECTION} */
+    PooledConnection connection() {
+        return connection;
+    }
+
+    /**
+     * Parks the waiting thread until it is granted something, {@code deadline} (precise clock) passes, or the thread
+     * is interrupted (the flag is left set). Spurious wake-ups are absorbed here.
+     *
+     * @return the grant, or {@code null} if the wait ended without one: the caller then takes the waiter off the
+     *     queue under the lock, and must look at {@link #grant()} once more there, since a grant may have come meanwhile
+     */
+    Grant awaitGrant(PoolClock clock, long deadline) {
+        for (;;) {
+            Grant g = grant;
+            if (g != null) {
+                return g;
+            }
+            if (thread.isInterrupted() || clock.nanoTime() - deadline >= 0) {
+                return null;
+            }
+            clock.parkUntil(this, deadline);
+        }
     }
 
     /** Unparks the waiting thread; called after the grant, outside the pool's lock. */
@@ -41,8 +91,10 @@ final class Waiter {
         LockSupport.unpark(thread);
     }
 
-    /** @return the grant, or {@code null} while there is none */
-    Object grant() {
-        return grant;
+    /** Wakes {@code w} if there is one: the result of a hand-off made under the lock. */
+    static void wakeIfAny(Waiter w) {
+        if (w != null) {
+            w.wake();
+        }
     }
 }

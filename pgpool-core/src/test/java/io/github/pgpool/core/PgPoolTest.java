@@ -315,7 +315,7 @@ class PgPoolTest {
         for (int i = 0; i < 20; i++) {
             PooledConnection c = pool.borrow();
             held.add(c);
-            expiries.add(c.expiresAt - c.createdAt);
+            expiries.add(c.expiresAt() - c.createdAt());
         }
         assertThat(expiries).allSatisfy(life -> assertThat(life).isBetween(97_500_000_000L, 100_000_000_000L));
         assertThat(expiries.stream().distinct().count()).as("not all the same").isGreaterThan(10);

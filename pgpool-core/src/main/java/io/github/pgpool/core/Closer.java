@@ -1,0 +1,113 @@
+package io.github.pgpool.core;
+
+import java.sql.Connection;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Closes physical connections that were taken off the books, and only then frees their slots: MaxSize counts a
+ * connection until its socket is closed. Each freed slot goes to the longest waiter, if any, who then opens a
+ * connection in it.
+ *
+ * <p>Closing happens outside the pool's lock (it is network I/O); freeing slots takes the lock briefly. Thread-safe.
+ */
+final class Closer {
+    private final ReentrantLock lock;
+    private final PoolBooks books;
+    private final WaiterQueue waiters;
+    private final HotLane hotLane;
+    private final PoolEvents events;
+
+    Closer(ReentrantLock lock, PoolBooks books, WaiterQueue waiters, HotLane hotLane, PoolEvents events) {
+        this.lock = lock;
+        this.books = books;
+        this.waiters = waiters;
+        this.hotLane = hotLane;
+        this.events = events;
+    }
+
+    /** Closes one connection taken off the books, then frees its slot. Not under the lock. */
+    void closeAndFreeSlot(PooledConnection pc) {
+        closePhysical(pc);
+        freeSlot();
+    }
+
+    /**
+     * Closes connections taken off the books, then frees their slots, except {@code keptSlots} that the caller goes
+     * on to open a connection in. Not under the lock.
+     */
+    void closeAll(List<PooledConnection> list, int keptSlots) {
+        if (list == null) {
+            return;
+        }
+        for (PooledConnection pc : list) {
+            closePhysical(pc);
+        }
+        int freed = list.size() - keptSlots;
+        if (freed <= 0) {
+            return;
+        }
+        Waiter[] next = new Waiter[freed];
+        lock.lock();
+        try {
+            books.freeSlots(freed);
+            for (int i = 0; i < freed; i++) {
+                next[i] = handOffSlotLocked();
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (Waiter w : next) {
+            Waiter.wakeIfAny(w);
+        }
+    }
+
+    /**
+     * Closes a connection that never went on the books (the pool closed while it was being opened), without events:
+     * nobody was told it existed. Then frees its slot. Not under the lock.
+     */
+    void closeUnregistered(PooledConnection pc) {
+        try {
+            pc.connection().close();
+        } catch (Exception e) {
+            events.closeFailed(e);
+        }
+        freeSlot();
+    }
+
+    /** Frees the slot of a connection that is closed or was never opened. Not under the lock. */
+    void freeSlot() {
+        Waiter next;
+        lock.lock();
+        try {
+            books.freeSlots(1);
+            next = handOffSlotLocked();
+        } finally {
+            lock.unlock();
+        }
+        Waiter.wakeIfAny(next);
+    }
+
+    /**
+     * A slot just came free: gives it to the longest waiter, if any. Under the lock.
+     *
+     * @return the waiter to wake after the lock, or {@code null}
+     */
+    Waiter handOffSlotLocked() {
+        if (!waiters.isEmpty() && books.tryTakeSlot()) {
+            return waiters.pollHead().grantSlot();
+        }
+        return null;
+    }
+
+    private void closePhysical(PooledConnection pc) {
+        hotLane.forget(pc);
+        Connection c = pc.connection();
+        try {
+            c.close();
+        } catch (Exception e) {
+            events.closeFailed(e);
+        }
+        events.connectionClosed(pc.closeReason());
+    }
+}

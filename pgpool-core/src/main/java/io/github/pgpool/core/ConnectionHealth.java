@@ -1,0 +1,181 @@
+package io.github.pgpool.core;
+
+import io.github.pgpool.api.CloseReason;
+import io.github.pgpool.api.PoolSettings;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Everything the pool decides about one connection's fitness: when it expires (Expires less a random jitter, so that
+ * connections opened together do not all expire together), whether an eviction or a fatal error elsewhere makes it
+ * suspect, whether the server's own {@code idle_session_timeout} is about to end it, when it must be validated before
+ * it is lent, and why it should be closed.
+ *
+ * <p>Lock-free: the settings are final and the two stamps (evictions, fatal errors) are volatile, so every method may
+ * be called with or without the pool's lock. Time comes from the injected {@link PoolClock}; {@code now} arguments may
+ * be recent-time readings, and near a connection's expiry the precise clock decides.
+ */
+final class ConnectionHealth {
+    /** Largest share of Expires taken off a connection's life, so expiries spread out. */
+    static final double EXPIRY_JITTER = 0.025;
+    /** "Not set" for time stamps compared with nanoTime (which may be any value, even negative). */
+    static final long NEVER = Long.MIN_VALUE;
+    /** {@link PooledConnection#expiresAt()} of a connection that never expires (Expires = 0). */
+    static final long NO_EXPIRY = Long.MAX_VALUE;
+    /** The shortest time given to a connect or a validity check, so a healthy one is not cut off. */
+    static final long MIN_CHECK_NANOS = 50_000_000L;
+    /** Closer than this to its expiry, a connection's age is checked with the precise clock before it is lent. */
+    private static final long EXPIRY_MARGIN_NANOS = 250_000_000L;
+    /** How long before the server's idle_session_timeout an idle connection is retired. */
+    private static final long SERVER_IDLE_MARGIN_NANOS = 1_000_000_000L;
+
+    private final PoolClock clock;
+    private final DoubleSupplier random;
+    private final PoolEvents events;
+    private final long expiresNanos;
+    private final long cleanupNanos;
+    private final long validateIdleNanos;
+    private final long validationTimeoutNanos;
+    /** How much later than a recent-time stamp idle time is counted, so Cleanup never closes early. */
+    private final long recentSlackNanos;
+
+    /** Connections whose connect began at or before this are evicted. */
+    private volatile long evictBefore = NEVER;
+    /** Idle connections whose previous loan began at or before this are validated before they are lent. */
+    private volatile long suspectBefore = NEVER;
+
+    ConnectionHealth(PoolSettings settings, PoolClock clock, DoubleSupplier random, PoolEvents events) {
+        this.clock = clock;
+        this.random = random;
+        this.events = events;
+        this.expiresNanos = settings.expires().toNanos();
+        this.cleanupNanos = settings.cleanup().toNanos();
+        this.validateIdleNanos = settings.validateIdle().toNanos();
+        this.validationTimeoutNanos = settings.validationTimeout().toNanos();
+        this.recentSlackNanos = clock.recentNanoTimeLag();
+    }
+
+    /** @return when a connection opened at {@code createdAt} expires, jitter included */
+    long expiryFor(long createdAt) {
+        if (expiresNanos == 0) {
+            return NO_EXPIRY;
+        }
+        long jitter = (long) (expiresNanos * EXPIRY_JITTER * random.getAsDouble());
+        return createdAt + expiresNanos - jitter;
+    }
+
+    // ---- Evictions and suspicion --------------------------------------------------------------------------------
+
+    /** From now on, every connection opened so far is evicted: idle ones are not lent, those in use not kept. */
+    void evictAllOpenedUntilNow() {
+        evictBefore = clock.nanoTime();
+    }
+
+    /** From now on, idle connections returned until now are validated before they are lent. */
+    void suspectIdleConnections() {
+        suspectBefore = clock.nanoTime();
+    }
+
+    boolean isEvicted(PooledConnection pc) {
+        long before = evictBefore;
+        return before != NEVER && pc.createdAt() - before <= 0;
+    }
+
+    /**
+     * Suspect if a fatal error was seen since this connection's previous loan began: a database restart kills the
+     * connections that were in use then too, even those given back clean a moment later.
+     */
+    boolean isSuspect(PooledConnection pc) {
+        long since = suspectBefore;
+        return since != NEVER && since - pc.previousBorrowedAt() >= 0;
+    }
+
+    // ---- Age ----------------------------------------------------------------------------------------------------
+
+    /** Whether a connection is past Expires or was evicted; near the expiry the precise clock decides. */
+    boolean isExpired(PooledConnection pc, long now) {
+        if (isEvicted(pc)) {
+            return true;
+        }
+        if (farFromExpiry(pc, now)) {
+            return false;
+        }
+        return clock.nanoTime() - pc.expiresAt() >= 0;
+    }
+
+    /** Whether a connection is surely not expired at {@code now}, even if that is a recent-time reading. */
+    boolean farFromExpiry(PooledConnection pc, long now) {
+        return pc.expiresAt() == NO_EXPIRY || now - pc.expiresAt() < -EXPIRY_MARGIN_NANOS;
+    }
+
+    CloseReason reasonForExpiry(PooledConnection pc) {
+        return isEvicted(pc) ? CloseReason.EVICTED : CloseReason.EXPIRED;
+    }
+
+    /**
+     * Whether an idle connection is about to be closed by the server's own idle_session_timeout: lending it would
+     * cost the borrower an error, so the pool retires it first, leaving a margin for the round trip.
+     */
+    boolean isNearServerIdleTimeout(PooledConnection pc, long now) {
+        long limit = pc.profile().serverIdleTimeoutNanos();
+        return limit > 0 && now - pc.lastUsed() >= limit - Math.min(limit / 4, SERVER_IDLE_MARGIN_NANOS);
+    }
+
+    // ---- Decisions ----------------------------------------------------------------------------------------------
+
+    /** @return why an idle connection must not be lent (it is to be closed instead), or {@code null} */
+    CloseReason reasonNotToLend(PooledConnection pc, long now) {
+        if (isExpired(pc, now)) {
+            return reasonForExpiry(pc);
+        }
+        return isNearServerIdleTimeout(pc, now) ? CloseReason.IDLE : null;
+    }
+
+    /** @return why housekeeping should close an idle connection now (also past Cleanup), or {@code null} */
+    CloseReason reasonToCloseIdle(PooledConnection pc, long now) {
+        if (isExpired(pc, now)) {
+            return reasonForExpiry(pc);
+        }
+        if ((cleanupNanos > 0 && now - pc.lastUsed() >= cleanupNanos + recentSlackNanos)
+                || isNearServerIdleTimeout(pc, now)) {
+            return CloseReason.IDLE;
+        }
+        return null;
+    }
+
+    /** @return whether a connection about to be lent must first answer a validity check */
+    boolean needsCheck(PooledConnection pc, long now) {
+        return isSuspect(pc) || now - pc.lastUsed() >= validateIdleNanos;
+    }
+
+    /**
+     * Whether a connection taken on the lock-free lane may be lent with no further thought: far from its expiry,
+     * not evicted, not near the server's idle timeout, and needing no check. Otherwise the borrower decides with
+     * the precise clock.
+     */
+    boolean isPlainlyFit(PooledConnection pc, long now) {
+        return farFromExpiry(pc, now) && !isEvicted(pc) && !isNearServerIdleTimeout(pc, now) && !needsCheck(pc, now);
+    }
+
+    /**
+     * Checks a connection about to be lent: validated if idle a while or suspect since a fatal error, within
+     * ValidationTimeout and what is left of the borrower's MaxWait (but at least 50 ms). A failed check makes the
+     * other idle connections suspect too.
+     */
+    boolean isUsable(PooledConnection pc, long now, long deadline) {
+        if (!needsCheck(pc, now)) {
+            return true;
+        }
+        long timeout = Math.max(MIN_CHECK_NANOS, Math.min(validationTimeoutNanos, deadline - now));
+        try {
+            if (Validation.isValid(pc.connection(), Duration.ofNanos(timeout))) {
+                return true;
+            }
+        } catch (SQLException | RuntimeException e) {
+            events.validityCheckFailed(e);
+        }
+        suspectIdleConnections();
+        return false;
+    }
+}

@@ -1,0 +1,113 @@
+package io.github.pgpool.core;
+
+import io.github.pgpool.api.Credentials;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Opens physical connections for borrowers who hold a slot: retries with exponential back-off until the borrower's
+ * deadline, gives up at once when the database refused the login (retrying cannot fix a wrong password or a missing
+ * database), reads the new connection's {@link ConnectionProfile}, and remembers the last failure so a timeout can
+ * say why the pool could not grow.
+ *
+ * <p>Thread-safe and lock-free: it never touches the pool's books, and runs outside the pool's lock; the caller owns
+ * the slot and frees it if no connection comes of it.
+ */
+final class Connector {
+    private static final long FIRST_BACKOFF_NANOS = 5_000_000L;
+    private static final long MAX_BACKOFF_NANOS = 250_000_000L;
+
+    private final ConnectionFactory factory;
+    private final PoolClock clock;
+    private final ConnectionHealth health;
+    private final PoolCounters counters;
+    private final PoolEvents events;
+    private final BooleanSupplier poolClosed;
+    private volatile Throwable lastFailure;
+
+    Connector(ConnectionFactory factory, PoolClock clock, ConnectionHealth health, PoolCounters counters,
+            PoolEvents events, BooleanSupplier poolClosed) {
+        this.factory = factory;
+        this.clock = clock;
+        this.health = health;
+        this.counters = counters;
+        this.events = events;
+        this.poolClosed = poolClosed;
+    }
+
+    /** @return the last failure to open a connection, cleared by the next success; for timeout messages */
+    Throwable lastFailure() {
+        return lastFailure;
+    }
+
+    /**
+     * Opens a connection for {@code owner}'s books, retrying until {@code deadline} (precise clock).
+     *
+     * @return the connection, lent to the caller but not yet on the books; or {@code null} if the deadline passed,
+     *     or the pool closed, before a connection could be opened
+     * @throws SQLException if the database refused the login (class 28, or 3D000 for a missing database)
+     */
+    PooledConnection open(Credentials credentials, long deadline, LoanOwner owner) throws SQLException {
+        long backoff = FIRST_BACKOFF_NANOS;
+        for (;;) {
+            long startedAt = clock.nanoTime();
+            SQLException failure;
+            try {
+                PooledConnection pc = openOnce(credentials, startedAt, deadline, owner);
+                lastFailure = null;
+                return pc;
+            } catch (SQLException e) {
+                failure = e;
+            } catch (RuntimeException e) {
+                failure = events.connectCrashed(e);
+            }
+            lastFailure = failure;
+            counters.connectFailed();
+            boolean refused = isLoginRefused(failure);
+            boolean retry = !refused && clock.nanoTime() - deadline < 0 && !poolClosed.getAsBoolean();
+            events.connectFailed(failure, retry);
+            if (refused) {
+                throw failure;
+            }
+            if (!retry) {
+                return null;
+            }
+            long wakeAt = Math.min(clock.nanoTime() + backoff, deadline);
+            while (clock.nanoTime() - wakeAt < 0 && !poolClosed.getAsBoolean()) {
+                clock.parkUntil(this, wakeAt);
+            }
+            backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+        }
+    }
+
+    private PooledConnection openOnce(Credentials credentials, long startedAt, long deadline, LoanOwner owner)
+            throws SQLException {
+        long left = deadline - startedAt;
+        Connection c = factory.open(credentials, Duration.ofNanos(Math.max(ConnectionHealth.MIN_CHECK_NANOS, left)));
+        ConnectionProfile profile;
+        try {
+            profile = ConnectionProfile.read(c);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(c);
+            throw e;
+        }
+        long now = clock.nanoTime();
+        return new PooledConnection(owner, c, credentials, startedAt, now, health.expiryFor(now), profile);
+    }
+
+    /** Login refused (class 28) or database missing (3D000): the database answered and said no. */
+    static boolean isLoginRefused(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("28") || state.equals("3D000"));
+    }
+
+    private void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException | RuntimeException e) {
+            events.closeFailed(e);
+        }
+    }
+}
