@@ -1,49 +1,49 @@
 package io.github.pgpool.core;
 
-import java.sql.Array;
-import java.sql.Blob;
 import java.sql.CallableStatement;
-import java.sql.Clob;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
-import java.sql.NClob;
 import java.sql.PreparedStatement;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLWarning;
-import java.sql.SQLXML;
 import java.sql.Savepoint;
 import java.sql.Statement;
-import java.sql.Struct;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
+import org.postgresql.jdbc.PgConnection;
 
 /**
- * The {@link Connection} an application holds: it forwards every call to the physical connection of the current
- * {@link PooledConnection} and adds only what pooling needs. It notes statements that may change session state (so
- * the pool cleans the session on return), notes JDBC settings changed, marks the connection broken on a fatal
- * SQLState, closes the statements it opened when it is closed, and refuses every call once closed.
+ * The {@link Connection} an application holds. It works on the physical connection of the current
+ * {@link PooledConnection} and adds only what pooling needs: it notes what the next borrower must not inherit (SQL
+ * that may change the session, JDBC settings changed, the physical connection handed out), reports fatal errors, hands
+ * out statements and metadata that lead back to this handle rather than to the physical connection, closes its
+ * statements when it is closed, and refuses every call once closed. Calls without pooling meaning are passed through
+ * by {@link ForwardingConnection}.
  *
  * <p>Subclasses say where the pooled connection comes from ({@link #lease()}: fixed for a Java SE handle, leased on
  * first use by a resource adapter's managed connection), what closing means ({@link #closed()}), and may forbid local
- * transaction control while a global transaction runs ({@link #beforeTransactionControl}). Statements are the
- * driver's own: {@code Statement.getConnection()} returns the physical connection, which must not be closed.
+ * transaction control while a global transaction runs ({@link #beforeTransactionControl}).
  *
- * <p>A handle is used by one thread at a time, like any JDBC connection.
+ * <p>A handle is used by one thread at a time, like any JDBC connection; only {@link #invalidate()} may come from
+ * another thread.
  */
-public abstract class ConnectionHandle implements Connection {
-    /** Statements opened through this handle and maybe still open; pruned as it grows. */
-    private ArrayList<Statement> statements; // made on the first statement: many handles open none
+public abstract class ConnectionHandle extends ForwardingConnection {
+    /** A handle seldom has more statements open at once; beyond this many, closed ones are dropped from the list. */
+    private static final int PRUNE_AT = 16;
+    /** Statements opened through this handle and maybe still open; made on the first statement. */
+    private ArrayList<Statement> statements;
     /** Volatile: a server may invalidate a handle from another thread than the one using it. */
     private volatile boolean closed;
 
     /**
-     * @return the pooled connection this handle currently works on
-     * @throws SQLException if none can be had (for example MaxWait ran out while leasing one)
+     * @return the pooled connection this handle works on now; also the check that the handle may work at all
+     * @throws SQLException if it may not (closed; a resource adapter's transaction ended) or none can be had (for
+     *     example MaxWait ran out while leasing one)
      */
+    @Override
     protected abstract PooledConnection lease() throws SQLException;
 
     /** Called once, when the application closes this handle, after its statements were closed. */
@@ -86,10 +86,28 @@ public abstract class ConnectionHandle implements Connection {
         return e;
     }
 
+    @Override
+    final SQLException failed(PooledConnection lease, SQLException e) {
+        return noteError(lease, e);
+    }
+
+    /**
+     * A statement made on {@code lease} is about to work on the server: the handle must still be allowed to work
+     * ({@link #lease()} says so), and on that same loan.
+     */
+    final void beginWork(PooledConnection lease) throws SQLException {
+        if (lease() != lease) {
+            throw new SQLNonTransientConnectionException("pgpool: this statement belongs to a physical connection "
+                    + "its handle no longer works on; prepare it again", "08003");
+        }
+    }
+
+    // ---- Statements and metadata: they lead back to this handle ------------------------------------------------
+
     private <S extends Statement> S track(S statement) {
         if (statements == null) {
             statements = new ArrayList<>(4);
-        } else if (statements.size() >= 16) {
+        } else if (statements.size() >= PRUNE_AT) {
             statements.removeIf(ConnectionHandle::isClosedQuietly);
         }
         statements.add(statement);
@@ -119,6 +137,247 @@ public abstract class ConnectionHandle implements Connection {
         statements.clear();
     }
 
+    /** A plain statement: its SQL is noted when it runs. */
+    private Statement statement(SqlCall<Connection, Statement> create) throws SQLException {
+        PooledConnection lease = lease();
+        try {
+            return track(new PooledStatement<>(this, lease, create.apply(lease.connection())));
+        } catch (SQLException e) {
+            throw noteError(lease, e);
+        }
+    }
+
+    /** A prepared statement: its SQL is noted now, before the driver may prepare it on the server. */
+    private PreparedStatement prepared(String sql, SqlCall<Connection, PreparedStatement> create) throws SQLException {
+        PooledConnection lease = lease();
+        lease.noteSql(sql);
+        try {
+            return track(new PooledPreparedStatement<>(this, lease, create.apply(lease.connection())));
+        } catch (SQLException e) {
+            throw noteError(lease, e);
+        }
+    }
+
+    /** A call: a procedure or function may do anything to the session, so the session is reset on return. */
+    private CallableStatement callable(SqlCall<Connection, CallableStatement> create) throws SQLException {
+        PooledConnection lease = lease();
+        lease.noteSessionChanged();
+        try {
+            return track(new PooledCallableStatement(this, lease, create.apply(lease.connection())));
+        } catch (SQLException e) {
+            throw noteError(lease, e);
+        }
+    }
+
+    @Override
+    public Statement createStatement() throws SQLException {
+        return statement(Connection::createStatement);
+    }
+
+    @Override
+    public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
+        return statement(c -> c.createStatement(resultSetType, resultSetConcurrency));
+    }
+
+    @Override
+    public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+            throws SQLException {
+        return statement(c -> c.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql) throws SQLException {
+        return prepared(sql, c -> c.prepareStatement(sql));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
+        return prepared(sql, c -> c.prepareStatement(sql, autoGeneratedKeys));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
+        return prepared(sql, c -> c.prepareStatement(sql, columnIndexes));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
+        return prepared(sql, c -> c.prepareStatement(sql, columnNames));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
+            throws SQLException {
+        return prepared(sql, c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
+            int resultSetHoldability) throws SQLException {
+        return prepared(sql, c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql) throws SQLException {
+        return callable(c -> c.prepareCall(sql));
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency)
+            throws SQLException {
+        return callable(c -> c.prepareCall(sql, resultSetType, resultSetConcurrency));
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
+            int resultSetHoldability) throws SQLException {
+        return callable(c -> c.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+    }
+
+    /** @return the driver's metadata, whose {@code getConnection()} answers this handle */
+    @Override
+    public DatabaseMetaData getMetaData() throws SQLException {
+        PooledConnection lease = lease();
+        Connection c = lease.connection();
+        if (lease.pg() instanceof PgConnection) {
+            return new PooledMetaData(this, (PgConnection) lease.pg());
+        }
+        try {
+            return c.getMetaData(); // not pgjdbc's (a test's stub): nothing to wrap it around
+        } catch (SQLException e) {
+            throw noteError(lease, e);
+        }
+    }
+
+    // ---- Transaction control -----------------------------------------------------------------------------------
+
+    @Override
+    public void setAutoCommit(boolean autoCommit) throws SQLException {
+        beforeTransactionControl("setAutoCommit");
+        run(c -> c.setAutoCommit(autoCommit));
+    }
+
+    @Override
+    public void commit() throws SQLException {
+        beforeTransactionControl("commit");
+        run(Connection::commit);
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+        beforeTransactionControl("rollback");
+        run(Connection::rollback);
+    }
+
+    @Override
+    public void rollback(Savepoint savepoint) throws SQLException {
+        beforeTransactionControl("rollback");
+        run(c -> c.rollback(savepoint));
+    }
+
+    @Override
+    public Savepoint setSavepoint() throws SQLException {
+        beforeTransactionControl("setSavepoint");
+        return call(Connection::setSavepoint);
+    }
+
+    @Override
+    public Savepoint setSavepoint(String name) throws SQLException {
+        beforeTransactionControl("setSavepoint");
+        return call(c -> c.setSavepoint(name));
+    }
+
+    @Override
+    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        beforeTransactionControl("releaseSavepoint");
+        run(c -> c.releaseSavepoint(savepoint));
+    }
+
+    // ---- Settings the next borrower must not inherit -----------------------------------------------------------
+
+    /** Runs a change of a JDBC setting that the return path restores. */
+    private void changeJdbcState(SqlAction<Connection> change) throws SQLException {
+        lease().noteJdbcStateChanged();
+        run(change);
+    }
+
+    /** Runs a change of session state that the return path discards. */
+    private void changeSession(SqlAction<Connection> change) throws SQLException {
+        lease().noteSessionChanged();
+        run(change);
+    }
+
+    @Override
+    public void setTransactionIsolation(int level) throws SQLException {
+        changeJdbcState(c -> c.setTransactionIsolation(level));
+    }
+
+    @Override
+    public void setHoldability(int holdability) throws SQLException {
+        changeJdbcState(c -> c.setHoldability(holdability));
+    }
+
+    @Override
+    public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+        changeJdbcState(c -> c.setTypeMap(map));
+    }
+
+    @Override
+    public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
+        changeJdbcState(c -> c.setNetworkTimeout(executor, milliseconds));
+    }
+
+    @Override
+    public void setSchema(String schema) throws SQLException {
+        changeSession(c -> c.setSchema(schema));
+    }
+
+    @Override
+    public void setClientInfo(String name, String value) throws SQLClientInfoException {
+        try {
+            changeSession(c -> c.setClientInfo(name, value));
+        } catch (SQLException e) {
+            throw asClientInfoException(e);
+        }
+    }
+
+    @Override
+    public void setClientInfo(Properties properties) throws SQLClientInfoException {
+        try {
+            changeSession(c -> c.setClientInfo(properties));
+        } catch (SQLException e) {
+            throw asClientInfoException(e);
+        }
+    }
+
+    private static SQLClientInfoException asClientInfoException(SQLException e) {
+        return e instanceof SQLClientInfoException ? (SQLClientInfoException) e
+                : new SQLClientInfoException(e.getMessage(), e.getSQLState(), Map.of(), e);
+    }
+
+    /**
+     * Unwraps to this handle or to the driver's connection ({@code org.postgresql.PGConnection} for COPY, LISTEN,
+     * large objects). The driver's connection stays owned by the pool: never close it. What is done on it is beyond
+     * the pool's sight, so the session and pgjdbc's per-connection settings are reset when it comes back.
+     */
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+        if (type.isInstance(this)) {
+            return type.cast(this);
+        }
+        PooledConnection lease = lease();
+        T unwrapped = call(c -> c.unwrap(type));
+        lease.noteRawUse();
+        return unwrapped;
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) throws SQLException {
+        return type.isInstance(this) || call(c -> c.isWrapperFor(type));
+    }
+
+    // ---- Life cycle --------------------------------------------------------------------------------------------
+
     @Override
     public final void close() throws SQLException {
         if (closed) {
@@ -142,8 +401,7 @@ public abstract class ConnectionHandle implements Connection {
         if (closed) {
             return false;
         }
-        PooledConnection lease = lease();
-        return lease.connection().isValid(timeout);
+        return call(c -> c.isValid(timeout));
     }
 
     @Override
@@ -151,525 +409,7 @@ public abstract class ConnectionHandle implements Connection {
         if (closed) {
             return;
         }
-        PooledConnection lease = lease();
-        lease.markBroken();
+        lease().markBroken();
         close();
-    }
-
-    @Override
-    public void setClientInfo(String name, String value) throws SQLClientInfoException {
-        try {
-            PooledConnection lease = lease();
-            lease.noteSessionChanged();
-            lease.connection().setClientInfo(name, value);
-        } catch (SQLClientInfoException e) {
-            throw e;
-        } catch (SQLException e) {
-            throw new SQLClientInfoException(e.getMessage(), e.getSQLState(), Map.of(), e);
-        }
-    }
-
-    @Override
-    public void setClientInfo(Properties properties) throws SQLClientInfoException {
-        try {
-            PooledConnection lease = lease();
-            lease.noteSessionChanged();
-            lease.connection().setClientInfo(properties);
-        } catch (SQLClientInfoException e) {
-            throw e;
-        } catch (SQLException e) {
-            throw new SQLClientInfoException(e.getMessage(), e.getSQLState(), Map.of(), e);
-        }
-    }
-
-    @Override
-    public String getClientInfo(String name) throws SQLException {
-        return lease().connection().getClientInfo(name);
-    }
-
-    @Override
-    public Properties getClientInfo() throws SQLException {
-        return lease().connection().getClientInfo();
-    }
-
-    /**
-     * Unwraps to this handle or to the driver's connection ({@code org.postgresql.PGConnection} for COPY, LISTEN,
-     * large objects). The driver's connection stays owned by the pool: never close it.
-     */
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        if (type.isInstance(this)) {
-            return type.cast(this);
-        }
-        return lease().connection().unwrap(type);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) throws SQLException {
-        return type.isInstance(this) || lease().connection().isWrapperFor(type);
-    }
-
-    @Override
-    public Statement createStatement() throws SQLException {
-        PooledConnection lease = lease();
-        lease.noteSessionChanged();
-        try {
-            return track(lease.connection().createStatement());
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
-        PooledConnection lease = lease();
-        lease.noteSessionChanged();
-        try {
-            return track(lease.connection().createStatement(resultSetType, resultSetConcurrency));
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-        PooledConnection lease = lease();
-        lease.noteSessionChanged();
-        try {
-            return track(lease.connection().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability));
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql) throws SQLException {
-        PooledConnection lease = lease();
-        lease.noteSql(sql);
-        try {
-            return track(lease.connection().prepareStatement(sql));
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
-        PooledConnection lease = lease();
-        lease.noteSql(sql);
-        try {
-            return track(lease.connection().prepareStatement(sql, autoGeneratedKeys));
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
-        PooledConnection lease = lease();
-        lease.noteSql(sql);
-        try {
-            return track(lease.connection().prepareStatement(sql, columnIndexes));
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
-        PooledConnection lease = lease();
-        lease.noteSql(sql);
-        try {
-            return track(lease.connection().prepareStatement(sql, columnNames));
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-        PooledConnection lease = lease();
-        lease.noteSql(sql);
-        try {
-            return track(lease.connection().prepareStatement(sql, resultSetType, resultSetConcurrency));
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-        PooledConnection lease = lease();
-        lease.noteSql(sql);
-        try {
-            return track(lease.connection().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public CallableStatement prepareCall(String sql) throws SQLException {
-        PooledConnection lease = lease();
-        lease.noteSessionChanged();
-        try {
-            return track(lease.connection().prepareCall(sql));
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-        PooledConnection lease = lease();
-        lease.noteSessionChanged();
-        try {
-            return track(lease.connection().prepareCall(sql, resultSetType, resultSetConcurrency));
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-        PooledConnection lease = lease();
-        lease.noteSessionChanged();
-        try {
-            return track(lease.connection().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public String nativeSQL(String sql) throws SQLException {
-        PooledConnection lease = lease();
-        try {
-            return lease.connection().nativeSQL(sql);
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public void setAutoCommit(boolean autoCommit) throws SQLException {
-        PooledConnection lease = lease();
-        beforeTransactionControl("setAutoCommit");
-        try {
-            lease.connection().setAutoCommit(autoCommit);
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public boolean getAutoCommit() throws SQLException {
-        PooledConnection lease = lease();
-        try {
-            return lease.connection().getAutoCommit();
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public void commit() throws SQLException {
-        PooledConnection lease = lease();
-        beforeTransactionControl("commit");
-        try {
-            lease.connection().commit();
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public void rollback() throws SQLException {
-        PooledConnection lease = lease();
-        beforeTransactionControl("rollback");
-        try {
-            lease.connection().rollback();
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public void rollback(Savepoint savepoint) throws SQLException {
-        PooledConnection lease = lease();
-        beforeTransactionControl("rollback");
-        try {
-            lease.connection().rollback(savepoint);
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public DatabaseMetaData getMetaData() throws SQLException {
-        PooledConnection lease = lease();
-        try {
-            return lease.connection().getMetaData();
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public void setReadOnly(boolean readOnly) throws SQLException {
-        PooledConnection lease = lease();
-        try {
-            lease.connection().setReadOnly(readOnly);
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public boolean isReadOnly() throws SQLException {
-        PooledConnection lease = lease();
-        try {
-            return lease.connection().isReadOnly();
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public void setCatalog(String catalog) throws SQLException {
-        PooledConnection lease = lease();
-        try {
-            lease.connection().setCatalog(catalog);
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public String getCatalog() throws SQLException {
-        PooledConnection lease = lease();
-        try {
-            return lease.connection().getCatalog();
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public void setTransactionIsolation(int level) throws SQLException {
-        PooledConnection lease = lease();
-        lease.noteJdbcStateChanged();
-        try {
-            lease.connection().setTransactionIsolation(level);
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public int getTransactionIsolation() throws SQLException {
-        PooledConnection lease = lease();
-        try {
-            return lease.connection().getTransactionIsolation();
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public SQLWarning getWarnings() throws SQLException {
-        PooledConnection lease = lease();
-        try {
-            return lease.connection().getWarnings();
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public void clearWarnings() throws SQLException {
-        PooledConnection lease = lease();
-        try {
-            lease.connection().clearWarnings();
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public Map<String, Class<?>> getTypeMap() throws SQLException {
-        PooledConnection lease = lease();
-        try {
-            return lease.connection().getTypeMap();
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
-        PooledConnection lease = lease();
-        lease.noteJdbcStateChanged();
-        try {
-            lease.connection().setTypeMap(map);
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public void setHoldability(int holdability) throws SQLException {
-        PooledConnection lease = lease();
-        lease.noteJdbcStateChanged();
-        try {
-            lease.connection().setHoldability(holdability);
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public int getHoldability() throws SQLException {
-        PooledConnection lease = lease();
-        try {
-            return lease.connection().getHoldability();
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public Savepoint setSavepoint() throws SQLException {
-        PooledConnection lease = lease();
-        beforeTransactionControl("setSavepoint");
-        try {
-            return lease.connection().setSavepoint();
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public Savepoint setSavepoint(String name) throws SQLException {
-        PooledConnection lease = lease();
-        beforeTransactionControl("setSavepoint");
-        try {
-            return lease.connection().setSavepoint(name);
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-        PooledConnection lease = lease();
-        beforeTransactionControl("releaseSavepoint");
-        try {
-            lease.connection().releaseSavepoint(savepoint);
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public Clob createClob() throws SQLException {
-        PooledConnection lease = lease();
-        try {
-            return lease.connection().createClob();
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public Blob createBlob() throws SQLException {
-        PooledConnection lease = lease();
-        try {
-            return lease.connection().createBlob();
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public NClob createNClob() throws SQLException {
-        PooledConnection lease = lease();
-        try {
-            return lease.connection().createNClob();
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public SQLXML createSQLXML() throws SQLException {
-        PooledConnection lease = lease();
-        try {
-            return lease.connection().createSQLXML();
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
-        PooledConnection lease = lease();
-        try {
-            return lease.connection().createArrayOf(typeName, elements);
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
-        PooledConnection lease = lease();
-        try {
-            return lease.connection().createStruct(typeName, attributes);
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public void setSchema(String schema) throws SQLException {
-        PooledConnection lease = lease();
-        lease.noteSessionChanged();
-        try {
-            lease.connection().setSchema(schema);
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public String getSchema() throws SQLException {
-        PooledConnection lease = lease();
-        try {
-            return lease.connection().getSchema();
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
-        PooledConnection lease = lease();
-        lease.noteJdbcStateChanged();
-        try {
-            lease.connection().setNetworkTimeout(executor, milliseconds);
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
-    }
-
-    @Override
-    public int getNetworkTimeout() throws SQLException {
-        PooledConnection lease = lease();
-        try {
-            return lease.connection().getNetworkTimeout();
-        } catch (SQLException e) {
-            throw noteError(lease, e);
-        }
     }
 }
