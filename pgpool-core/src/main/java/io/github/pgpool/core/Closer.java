@@ -67,12 +67,17 @@ final class Closer {
      * nobody was told it existed. Then frees its slot. Not under the lock.
      */
     void closeUnregistered(PooledConnection pc) {
+        closeQuietly(pc);
+        freeSlot();
+    }
+
+    /** Closes the physical connection of one that never went on the books, keeping its slot for the caller. */
+    void closeQuietly(PooledConnection pc) {
         try {
             pc.connection().close();
         } catch (Exception e) {
             events.closeFailed(e);
         }
-        freeSlot();
     }
 
     /** Frees the slot of a connection that is closed or was never opened. Not under the lock. */

@@ -4,6 +4,7 @@ import io.github.pgpool.api.CloseReason;
 import io.github.pgpool.api.PoolSettings;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -40,8 +41,8 @@ final class ConnectionHealth {
     /** How much later than a recent-time stamp idle time is counted, so Cleanup never closes early. */
     private final long recentSlackNanos;
 
-    /** Connections whose connect began at or before this are evicted. */
-    private volatile long evictBefore = NEVER;
+    /** How many times every connection was evicted; a connection remembers the count its connect began with. */
+    private final AtomicLong evictions = new AtomicLong();
     /** Idle connections whose previous loan began at or before this are validated before they are lent. */
     private volatile long suspectBefore = NEVER;
 
@@ -67,9 +68,17 @@ final class ConnectionHealth {
 
     // ---- Evictions and suspicion --------------------------------------------------------------------------------
 
-    /** From now on, every connection opened so far is evicted: idle ones are not lent, those in use not kept. */
+    /**
+     * From now on, every connection opened or being opened so far is evicted: idle ones are not lent, those in use
+     * are not kept when they come back.
+     */
     void evictAllOpenedUntilNow() {
-        evictBefore = clock.nanoTime();
+        evictions.incrementAndGet();
+    }
+
+    /** @return the eviction count a connect that begins now remembers ({@link PooledConnection#evictionsAtConnect()}) */
+    long evictions() {
+        return evictions.get();
     }
 
     /** From now on, idle connections returned until now are validated before they are lent. */
@@ -77,11 +86,15 @@ final class ConnectionHealth {
         suspectBefore = clock.nanoTime();
     }
 
+    /**
+     * Whether an eviction came after this connection's connect began. The connect's start, not its end, counts: a
+     * connection being opened while the pool was told to let go of everything (after a failover, say) may reach the
+     * old server, so it is evicted too. Counting evictions rather than comparing times keeps this exact even when
+     * two readings of the clock are equal.
+     */
     boolean isEvicted(PooledConnection pc) {
-        long before = evictBefore;
-        return before != NEVER && pc.createdAt() - before <= 0;
+        return pc.evictionsAtConnect() != evictions.get();
     }
-
     /**
      * Suspect if a fatal error was seen since this connection's previous loan began: a database restart kills the
      * connections that were in use then too, even those given back clean a moment later.

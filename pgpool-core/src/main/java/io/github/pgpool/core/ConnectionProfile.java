@@ -17,8 +17,11 @@ import org.postgresql.PGConnection;
  * @param discardStatement {@code DISCARD ALL} plus {@code SET}s that restore what pgjdbc set at login
  *     (application name, time zone, date and interval style, float digits), which DISCARD ALL resets too
  * @param serverIdleTimeoutNanos the server's idle_session_timeout, or 0 if none
+ * @param driverDefaults pgjdbc's per-connection settings to restore on return, or {@code null} if the connection is
+ *     not pgjdbc's
  */
-record ConnectionProfile(int isolation, int holdability, String discardStatement, long serverIdleTimeoutNanos) {
+record ConnectionProfile(int isolation, int holdability, String discardStatement, long serverIdleTimeoutNanos,
+        DriverDefaults driverDefaults) {
     private static final String[] LOGIN_PARAMETERS = {"application_name", "TimeZone", "DateStyle", "IntervalStyle"};
 
     /** Reads the profile; one round trip on a pgjdbc connection. */
@@ -27,9 +30,10 @@ record ConnectionProfile(int isolation, int holdability, String discardStatement
         int holdability = c.getHoldability();
         StringBuilder discard = new StringBuilder("DISCARD ALL");
         if (!c.isWrapperFor(PGConnection.class)) {
-            return new ConnectionProfile(isolation, holdability, discard.toString(), 0);
+            return new ConnectionProfile(isolation, holdability, discard.toString(), 0, null);
         }
-        Map<String, String> reported = c.unwrap(PGConnection.class).getParameterStatuses();
+        PGConnection pg = c.unwrap(PGConnection.class);
+        Map<String, String> reported = pg.getParameterStatuses();
         for (String name : LOGIN_PARAMETERS) {
             String value = reported.get(name);
             if (value != null) {
@@ -45,7 +49,8 @@ record ConnectionProfile(int isolation, int holdability, String discardStatement
                 idleTimeoutMillis = rs.getLong(2); // NULL (before PostgreSQL 14) reads as 0
             }
         }
-        return new ConnectionProfile(isolation, holdability, discard.toString(), idleTimeoutMillis * 1_000_000L);
+        return new ConnectionProfile(isolation, holdability, discard.toString(), idleTimeoutMillis * 1_000_000L,
+                DriverDefaults.read(pg));
     }
 
     private static String literal(String value) {

@@ -52,10 +52,9 @@ final class Connector {
     PooledConnection open(Credentials credentials, long deadline, LoanOwner owner) throws SQLException {
         long backoff = FIRST_BACKOFF_NANOS;
         for (;;) {
-            long startedAt = clock.nanoTime();
             SQLException failure;
             try {
-                PooledConnection pc = openOnce(credentials, startedAt, deadline, owner);
+                PooledConnection pc = openOnce(credentials, deadline, owner);
                 lastFailure = null;
                 return pc;
             } catch (SQLException e) {
@@ -82,9 +81,9 @@ final class Connector {
         }
     }
 
-    private PooledConnection openOnce(Credentials credentials, long startedAt, long deadline, LoanOwner owner)
-            throws SQLException {
-        long left = deadline - startedAt;
+    private PooledConnection openOnce(Credentials credentials, long deadline, LoanOwner owner) throws SQLException {
+        long evictions = health.evictions(); // before the connect: an eviction during it applies to it
+        long left = deadline - clock.nanoTime();
         Connection c = factory.open(credentials, Duration.ofNanos(Math.max(ConnectionHealth.MIN_CHECK_NANOS, left)));
         ConnectionProfile profile;
         try {
@@ -94,7 +93,7 @@ final class Connector {
             throw e;
         }
         long now = clock.nanoTime();
-        return new PooledConnection(owner, c, credentials, startedAt, now, health.expiryFor(now), profile);
+        return new PooledConnection(owner, c, credentials, evictions, now, health.expiryFor(now), profile);
     }
 
     /** Login refused (class 28) or database missing (3D000): the database answered and said no. */

@@ -324,7 +324,13 @@ public final class PgPool implements AutoCloseable {
     private PooledConnection openInSlot(Credentials credentials, long start) throws SQLException {
         PooledConnection pc;
         try {
-            pc = connector.open(credentials, deadline(start), owner);
+            for (;;) {
+                pc = connector.open(credentials, deadline(start), owner);
+                if (pc == null || !health.isEvicted(pc)) {
+                    break;
+                }
+                closer.closeQuietly(pc); // evicted while being opened: it may reach a server the pool let go of
+            }
         } catch (SQLException | RuntimeException e) {
             closer.freeSlot();
             throw e;

@@ -60,8 +60,8 @@ public final class PooledConnection {
     private final BaseConnection pg;
     private final long createdAt;
     private final long expiresAt;
-    /** When the pool began to open this connection: evictions compare with it (see ConnectionHealth). */
-    private final long connectStartedAt;
+    /** The pool's eviction count when this connection's connect began (see ConnectionHealth#isEvicted). */
+    private final long evictionsAtConnect;
     private final ConnectionProfile profile;
 
     /** Who owns the connection; changed only through the transitions below. */
@@ -92,13 +92,13 @@ public final class PooledConnection {
     private volatile boolean broken;
     private PGXAConnection xaConnection;
 
-    PooledConnection(LoanOwner owner, Connection connection, Credentials credentials, long connectStartedAt,
+    PooledConnection(LoanOwner owner, Connection connection, Credentials credentials, long evictionsAtConnect,
             long createdAt, long expiresAt, ConnectionProfile profile) {
         this.owner = owner;
         this.connection = connection;
         this.credentials = credentials;
         this.pg = pgjdbc(connection);
-        this.connectStartedAt = connectStartedAt;
+        this.evictionsAtConnect = evictionsAtConnect;
         this.createdAt = createdAt;
         this.expiresAt = expiresAt;
         this.profile = profile;
@@ -276,8 +276,8 @@ public final class PooledConnection {
         return expiresAt;
     }
 
-    long connectStartedAt() {
-        return connectStartedAt;
+    long evictionsAtConnect() {
+        return evictionsAtConnect;
     }
 
     /** @return when the connection was last given back */

@@ -35,13 +35,22 @@ final class SessionReset {
         Connection c = pc.connection();
         boolean inTransaction = pc.pg() != null && pc.pg().getTransactionState() != TransactionState.IDLE;
         boolean discard = always || pc.sessionChanged();
+        DriverDefaults driverDefaults = pc.profile().driverDefaults();
+        if (driverDefaults != null) {
+            driverDefaults.restore(pc.pg()); // no round trip: these live in the driver
+        }
         if (!inTransaction && c.getAutoCommit() && !c.isReadOnly() && !pc.jdbcStateChanged() && !discard) {
             c.clearWarnings();
             return; // clean: no round trip
         }
         Validation.Bounded bound = pc.pg() != null ? Validation.Bounded.by(c, timeout) : null;
         try {
-            if (inTransaction || !c.getAutoCommit()) {
+            if (inTransaction && c.getAutoCommit()) {
+                // BEGIN run as SQL: pgjdbc refuses rollback() in autocommit, the server still has it open.
+                try (Statement s = c.createStatement()) {
+                    s.execute("ROLLBACK");
+                }
+            } else if (inTransaction || !c.getAutoCommit()) {
                 c.rollback();
             }
             if (!c.getAutoCommit()) {
