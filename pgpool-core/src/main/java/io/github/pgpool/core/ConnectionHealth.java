@@ -157,9 +157,13 @@ final class ConnectionHealth {
         return null;
     }
 
-    /** @return whether a connection about to be lent must first answer a validity check */
+    /**
+     * @return whether a connection about to be lent must first answer a validity check: it was idle longer than
+     *     ValidateIdle, a fatal error elsewhere makes it suspect, or the server sent it something unasked (a
+     *     terminated backend's farewell, seen without a round trip)
+     */
     boolean needsCheck(PooledConnection pc, long now) {
-        return isSuspect(pc) || now - pc.lastUsed() >= validateIdleNanos;
+        return isSuspect(pc) || now - pc.lastUsed() >= validateIdleNanos || pc.hasUnreadInput();
     }
 
     /**

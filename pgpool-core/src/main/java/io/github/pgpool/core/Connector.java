@@ -1,8 +1,10 @@
 package io.github.pgpool.core;
 
 import io.github.pgpool.api.Credentials;
+import io.github.pgpool.api.PoolSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
@@ -18,6 +20,8 @@ import java.util.function.BooleanSupplier;
 final class Connector {
     private static final long FIRST_BACKOFF_NANOS = 5_000_000L;
     private static final long MAX_BACKOFF_NANOS = 250_000_000L;
+    /** The longest a close waits for the server to end a connection (see {@link LinkSocket#close()}). */
+    private static final long MAX_LINGER_MILLIS = 250;
 
     private final ConnectionFactory factory;
     private final PoolClock clock;
@@ -25,16 +29,20 @@ final class Connector {
     private final PoolCounters counters;
     private final PoolEvents events;
     private final BooleanSupplier poolClosed;
+    private final long connectTimeoutNanos;
+    private final long lingerMillis;
     private volatile Throwable lastFailure;
 
-    Connector(ConnectionFactory factory, PoolClock clock, ConnectionHealth health, PoolCounters counters,
-            PoolEvents events, BooleanSupplier poolClosed) {
+    Connector(ConnectionFactory factory, PoolSettings settings, PoolClock clock, ConnectionHealth health,
+            PoolCounters counters, PoolEvents events, BooleanSupplier poolClosed) {
         this.factory = factory;
         this.clock = clock;
         this.health = health;
         this.counters = counters;
         this.events = events;
         this.poolClosed = poolClosed;
+        this.connectTimeoutNanos = settings.connectTimeout().toNanos();
+        this.lingerMillis = Math.min(MAX_LINGER_MILLIS, settings.validationTimeout().toMillis());
     }
 
     /** @return the last failure to open a connection, cleared by the next success; for timeout messages */
@@ -81,19 +89,54 @@ final class Connector {
         }
     }
 
+    /**
+     * One attempt: connect and log in, then read the profile, all within ConnectTimeout and what is left of the
+     * borrower's MaxWait (but at least {@link ConnectionHealth#MIN_CHECK_NANOS}).
+     */
     private PooledConnection openOnce(Credentials credentials, long deadline, LoanOwner owner) throws SQLException {
         long evictions = health.evictions(); // before the connect: an eviction during it applies to it
         long left = deadline - clock.nanoTime();
-        Connection c = factory.open(credentials, Duration.ofNanos(Math.max(ConnectionHealth.MIN_CHECK_NANOS, left)));
+        long timeout = Math.min(connectTimeoutNanos, Math.max(ConnectionHealth.MIN_CHECK_NANOS, left));
+        long now = System.nanoTime(); // the sockets' clock, which tests do not move
+        Connection c;
+        LinkSocket link;
+        try (LinkSocketFactory.Attempt attempt = LinkSocketFactory.begin(now + timeout, lingerMillis,
+                now + Math.max(0, left))) {
+            c = factory.open(credentials, Duration.ofNanos(timeout));
+            link = attempt.socket();
+        }
         ConnectionProfile profile;
         try {
-            profile = ConnectionProfile.read(c);
+            profile = readProfile(c, link, timeout);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(c);
             throw e;
         }
-        long now = clock.nanoTime();
-        return new PooledConnection(owner, c, credentials, evictions, now, health.expiryFor(now), profile);
+        long created = clock.nanoTime();
+        return new PooledConnection(owner, c, credentials, link, evictions, created, health.expiryFor(created),
+                profile);
+    }
+
+    /**
+     * Reads the profile (one round trip) within the attempt's deadline: the link may go silent right after the
+     * login. A {@link LinkSocket} is still bounded by the attempt; any other pgjdbc connection gets a network timeout.
+     */
+    private static ConnectionProfile readProfile(Connection c, LinkSocket link, long timeout) throws SQLException {
+        if (link != null) {
+            ConnectionProfile profile = ConnectionProfile.read(c);
+            try {
+                link.liftDeadline();
+            } catch (java.io.IOException e) {
+                throw new SQLTransientConnectionException("pgpool: the new connection's socket failed", "08006", e);
+            }
+            return profile;
+        }
+        if (!c.isWrapperFor(org.postgresql.core.BaseConnection.class)) {
+            return ConnectionProfile.read(c);
+        }
+        try (Validation.Bounded ignored = Validation.Bounded.by(c, Duration.ofNanos(timeout))) {
+            return ConnectionProfile.read(c);
+        }
     }
 
     /** Login refused (class 28) or database missing (3D000): the database answered and said no. */

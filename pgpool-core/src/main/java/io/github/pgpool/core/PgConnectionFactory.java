@@ -22,6 +22,8 @@ public final class PgConnectionFactory implements ConnectionFactory {
     private final String url;
     private final Properties base;
     private final Duration connectTimeout;
+    /** Whether pgjdbc's sockets are pgpool's {@link LinkSocket}s (see {@link #driverSeesPgpool()}). */
+    private final boolean ownSockets;
 
     /**
      * @param settings the connection target and driver properties
@@ -43,6 +45,21 @@ public final class PgConnectionFactory implements ConnectionFactory {
         }
         this.connectTimeout = settings.connectTimeout();
         this.base = p;
+        this.ownSockets = !p.containsKey(PGProperty.SOCKET_FACTORY.getName()) && driverSeesPgpool();
+    }
+
+    /**
+     * Whether pgjdbc can instantiate {@link LinkSocketFactory} by name: not when the application brings a socket
+     * factory of its own, nor when pgjdbc was loaded by a class loader that cannot see pgpool's classes (a driver
+     * in the application server's own library next to the adapter).
+     */
+    private static boolean driverSeesPgpool() {
+        try {
+            return Class.forName(LinkSocketFactory.class.getName(), false, Driver.class.getClassLoader())
+                    == LinkSocketFactory.class;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     @Override
@@ -59,7 +76,14 @@ public final class PgConnectionFactory implements ConnectionFactory {
         long millis = Math.max(1, Math.min(timeout.toMillis(), connectTimeout.toMillis()));
         Properties p = new Properties();
         p.putAll(base);
-        PGProperty.LOGIN_TIMEOUT.set(p, String.format(Locale.ROOT, "%.3f", millis / 1000.0));
+        if (ownSockets) {
+            // The login runs on this thread and its sockets give up at the pool's deadline; pgjdbc's login timeout
+            // would run it on a thread of its own and abandon it, still holding a backend, when time runs out.
+            PGProperty.SOCKET_FACTORY.set(p, LinkSocketFactory.class.getName());
+            PGProperty.LOGIN_TIMEOUT.set(p, "0");
+        } else {
+            PGProperty.LOGIN_TIMEOUT.set(p, String.format(Locale.ROOT, "%.3f", millis / 1000.0));
+        }
         PGProperty.CONNECT_TIMEOUT.set(p, Long.toString(Math.max(1, ceilSeconds(millis))));
         if (!credentials.user().isEmpty()) {
             PGProperty.USER.set(p, credentials.user());

@@ -90,7 +90,7 @@ public final class PgPool implements AutoCloseable {
         this.hotLane = new HotLane(lock);
         this.closer = new Closer(lock, books, waiters, hotLane, events);
         ConnectionFactory factory = b.factory() != null ? b.factory() : new PgConnectionFactory(settings);
-        this.connector = new Connector(factory, clock, health, counters, events, this::isClosed);
+        this.connector = new Connector(factory, settings, clock, health, counters, events, this::isClosed);
         this.housekeeper = new Housekeeper(lock, books, health, counters, closer, events, clock, this::isClosed,
                 settings.leakThreshold());
         events.started(settings);

@@ -58,6 +58,8 @@ public final class PooledConnection {
     private final Credentials credentials;
     /** The driver's own connection, resolved once; {@code null} if the connection is not pgjdbc's. */
     private final BaseConnection pg;
+    /** The socket under it, if pgjdbc made it with pgpool's factory; else {@code null}. */
+    private final LinkSocket link;
     private final long createdAt;
     private final long expiresAt;
     /** The pool's eviction count when this connection's connect began (see ConnectionHealth#isEvicted). */
@@ -92,10 +94,11 @@ public final class PooledConnection {
     private volatile boolean broken;
     private PGXAConnection xaConnection;
 
-    PooledConnection(LoanOwner owner, Connection connection, Credentials credentials, long evictionsAtConnect,
-            long createdAt, long expiresAt, ConnectionProfile profile) {
+    PooledConnection(LoanOwner owner, Connection connection, Credentials credentials, LinkSocket link,
+            long evictionsAtConnect, long createdAt, long expiresAt, ConnectionProfile profile) {
         this.owner = owner;
         this.connection = connection;
+        this.link = link;
         this.credentials = credentials;
         this.pg = pgjdbc(connection);
         this.evictionsAtConnect = evictionsAtConnect;
@@ -262,6 +265,14 @@ public final class PooledConnection {
     /** @return the driver's own connection, or {@code null} if it is not a pgjdbc connection */
     BaseConnection pg() {
         return pg;
+    }
+
+    /**
+     * Whether the server sent something while nobody asked, which on a connection that is not in use means it is
+     * ending the session (a terminated backend's FATAL message); one system call, no round trip.
+     */
+    boolean hasUnreadInput() {
+        return link != null && link.hasUnreadInput();
     }
 
     ConnectionProfile profile() {
