@@ -121,6 +121,20 @@ public final class PoolSettings {
         return v.driverProperties.values().containsKey(key) ? v.driverProperties.label(key) : v.url.label(key);
     }
 
+    /**
+     * @return whether every connection is meant to reach a writable primary: pgjdbc's {@code targetServerType} (in
+     *     the Url or in DriverProperties) is {@code primary}, {@code master} or {@code preferPrimary}. On such a
+     *     pool a "read-only transaction" error (SQLState 25006) means the server was demoted under its open
+     *     connections, and new connections would find the new primary.
+     */
+    public boolean targetsPrimary() {
+        String type = v.url.properties().containsKey(TARGET_SERVER_TYPE) ? v.url.properties().get(TARGET_SERVER_TYPE)
+                : v.driverProperties.values().get(TARGET_SERVER_TYPE);
+        return "primary".equals(type) || "master".equals(type) || "preferPrimary".equals(type);
+    }
+
+    private static final String TARGET_SERVER_TYPE = "targetServerType";
+
     /** @return {@link PoolSetting#POOL_NAME} if given, else {@code user@host:port/database} or {@code user@Url} */
     public String poolName() {
         if (!v.poolName.isEmpty()) {

@@ -166,6 +166,17 @@ class TargetSettingsTest {
     }
 
     @Test
+    void aPoolTargetsThePrimaryWhenPgjdbcIsToldSo() {
+        assertThat(valid().build().targetsPrimary()).isFalse();
+        assertThat(PoolSettings.builder().url("jdbc:postgresql://h1,h2/shop?targetServerType=primary").build()
+                .targetsPrimary()).isTrue();
+        assertThat(valid().driverProperties("targetServerType=master").build().targetsPrimary()).isTrue();
+        assertThat(valid().driverProperties("targetServerType=preferPrimary").build().targetsPrimary()).isTrue();
+        assertThat(valid().driverProperties("targetServerType=any").build().targetsPrimary()).isFalse();
+        assertThat(valid().driverProperties("targetServerType=secondary").build().targetsPrimary()).isFalse();
+    }
+
+    @Test
     void aPropertyIsGivenInUrlOrInDriverPropertiesNotBoth() {
         assertThatThrownBy(() -> PoolSettings.builder().url("jdbc:postgresql://h/shop?sslmode=require")
                 .driverProperties("sslmode=disable").build())

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.postgresql.Driver;
 import org.postgresql.PGProperty;
+import org.postgresql.hostchooser.HostRequirement;
 
 /**
  * Where and how the pool connects, as pgjdbc connection properties: hosts, ports and database
@@ -103,7 +104,21 @@ final class ConnectionTarget {
                                 + "sslmode, ApplicationName, socketTimeout)" + (named ? "" : "; if a secret value "
                                 + "contains the separator, escape it: '\\;' in DriverProperties, %3B or %26 in Url"));
             }
+            if (e.getKey().equals(PGProperty.TARGET_SERVER_TYPE.getName())) {
+                checkTargetServerType(settings, from, e.getValue());
+            }
             p.setProperty(e.getKey(), e.getValue());
+        }
+    }
+
+    /** pgjdbc would refuse every connect with a misspelt targetServerType; say so at pool creation instead. */
+    private static void checkTargetServerType(PoolSettings settings, PoolSetting from, String value) {
+        try {
+            HostRequirement.getTargetServerType(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(from.displayName(), settings.text(from), "targetServerType=" + value
+                    + " is not one of pgjdbc's any, primary, secondary, preferPrimary, preferSecondary "
+                    + "(case-sensitive)");
         }
     }
 

@@ -132,6 +132,7 @@ class ConnectionTargetTest {
             {"jdbc:postgresql://h/" + "d".repeat(64), "its database breaks the rule of DatabaseName"},
             {"jdbc:postgresql://h%2Cx/db", "a host (h%2Cx) breaks the rule of ServerName"},
             {"jdbc:postgresql://h/db?nosuchprop=1", "'nosuchprop' is not a pgjdbc connection property"},
+            {"jdbc:postgresql://h1,h2/db?targetServerType=Primary", "targetServerType=Primary is not one of pgjdbc's"},
         };
         for (String[] c : cases) {
             PoolSettings settings = PoolSettings.builder().url(c[0]).build();
