@@ -81,8 +81,6 @@ final class PgBouncerProcess implements AutoCloseable {
                 "pool_mode = transaction",
                 "default_pool_size = " + defaultPoolSize,
                 "max_client_conn = 200",
-                // pgjdbc sends extra_float_digits at login, which PgBouncer does not track.
-                "ignore_startup_parameters = extra_float_digits",
                 // After a restart of the server behind it, PgBouncer tries to log in again soon.
                 "server_login_retry = 1",
                 "logfile = " + DIR.resolve("pgbouncer.log"),
