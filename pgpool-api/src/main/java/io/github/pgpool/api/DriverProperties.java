@@ -2,7 +2,6 @@ package io.github.pgpool.api;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,19 +37,14 @@ final class DriverProperties {
      */
     static final Set<String> RESERVED = Set.of("socketfactory", "socketfactoryarg");
 
-    static final String EMPTY_TEXT = "";
-    static final DriverProperties NONE = new DriverProperties(Map.of(), Set.of(), null);
+    static final DriverProperties NONE = new DriverProperties(Map.of(), NameableKeys.NONE);
 
     private final Map<String, String> values;
-    /** Keys that come before the first secret pair, or are the first secret's own key: safe to name. */
-    private final Set<String> nameable;
-    /** The key of the first secret pair, or null. */
-    private final String firstSecret;
+    private final NameableKeys names;
 
-    private DriverProperties(Map<String, String> values, Set<String> nameable, String firstSecret) {
+    private DriverProperties(Map<String, String> values, NameableKeys names) {
         this.values = values;
-        this.nameable = nameable;
-        this.firstSecret = firstSecret;
+        this.names = names;
     }
 
     /** @return the pairs in the order given; unmodifiable */
@@ -63,8 +57,7 @@ final class DriverProperties {
      *     relation to the secret without its name
      */
     String label(String key) {
-        return nameable.contains(key) ? "'" + key + "'" : "a property after the secret '" + firstSecret
-                + "' (name not shown)";
+        return names.label(key);
     }
 
     /**
@@ -77,8 +70,7 @@ final class DriverProperties {
             return NONE;
         }
         Map<String, String> values = new LinkedHashMap<>();
-        Set<String> nameable = new HashSet<>();
-        String firstSecret = null;
+        NameableKeys names = new NameableKeys();
         List<String> pairs = split(text);
         for (int i = 0; i < pairs.size(); i++) {
             String pair = pairs.get(i);
@@ -87,9 +79,8 @@ final class DriverProperties {
             }
             int eq = pair.indexOf('=');
             String key = eq < 0 ? pair.trim() : pair.substring(0, eq).trim();
-            // After a secret, a "pair" may be the secret's tail (an unescaped ';'): never name it.
-            String hidden = firstSecret == null ? null : "pair " + (i + 1) + " (after the secret '" + firstSecret
-                    + "', not shown)";
+            String hidden = names.hidden("pair", i + 1);
+            String firstSecret = names.firstSecret();
             if (eq <= 0 || key.isEmpty()) {
                 throw invalid(text, (hidden != null ? hidden : "'" + key + "'") + " is not key=value; "
                         + PoolSetting.DRIVER_PROPERTIES.rule() + escapeHint(firstSecret));
@@ -101,17 +92,12 @@ final class DriverProperties {
             }
             if (values.put(key, pair.substring(eq + 1).trim()) != null) {
                 // A repeated name that was already shown reveals nothing new.
-                throw invalid(text, (nameable.contains(key) ? "'" + key + "'" : hidden) + " is given twice"
+                throw invalid(text, (names.mayName(key) ? "'" + key + "'" : hidden) + " is given twice"
                         + escapeHint(firstSecret));
             }
-            if (firstSecret == null) {
-                nameable.add(key);
-                if (Secrets.isSecretProperty(key)) {
-                    firstSecret = key;
-                }
-            }
+            names.add(key);
         }
-        return new DriverProperties(Collections.unmodifiableMap(values), Set.copyOf(nameable), firstSecret);
+        return new DriverProperties(Collections.unmodifiableMap(values), names);
     }
 
     /** @return the property names the pool sets itself, for messages */

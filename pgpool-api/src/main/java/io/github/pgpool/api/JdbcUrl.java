@@ -3,11 +3,9 @@ package io.github.pgpool.api;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.StringJoiner;
 
 /**
@@ -27,21 +25,18 @@ final class JdbcUrl {
     static final String RULE = "empty, or a pgjdbc URL jdbc:postgresql://host[:port][,host[:port]...]/database"
             + "[?key=value&...] with %-encoded values; no user or password in it; not together with ServerName, "
             + "PortNumber or DatabaseName";
-    static final JdbcUrl NONE = new JdbcUrl("", "", Map.of(), Set.of(), null);
+    static final JdbcUrl NONE = new JdbcUrl("", "", Map.of(), NameableKeys.NONE);
 
     private final String text;
     private final String target;
     private final Map<String, String> properties;
-    private final Set<String> nameable;
-    private final String firstSecret;
+    private final NameableKeys names;
 
-    private JdbcUrl(String text, String target, Map<String, String> properties, Set<String> nameable,
-            String firstSecret) {
+    private JdbcUrl(String text, String target, Map<String, String> properties, NameableKeys names) {
         this.text = text;
         this.target = target;
         this.properties = properties;
-        this.nameable = nameable;
-        this.firstSecret = firstSecret;
+        this.names = names;
     }
 
     /** @return the URL as given; may hold secrets, so only for connecting */
@@ -76,8 +71,7 @@ final class JdbcUrl {
 
     /** @see DriverProperties#label(String) */
     String label(String key) {
-        return nameable.contains(key) ? "'" + key + "'" : "a property after the secret '" + firstSecret
-                + "' (name not shown)";
+        return names.label(key);
     }
 
     /**
@@ -105,8 +99,7 @@ final class JdbcUrl {
                     + "Password; " + RULE);
         }
         Map<String, String> properties = new LinkedHashMap<>();
-        Set<String> nameable = new HashSet<>();
-        String firstSecret = null;
+        NameableKeys names = new NameableKeys();
         String[] pairs = q < 0 ? new String[0] : text.substring(q + 1).split("&", -1);
         for (int i = 0; i < pairs.length; i++) {
             String pair = pairs[i];
@@ -115,8 +108,7 @@ final class JdbcUrl {
             }
             int eq = pair.indexOf('=');
             String key = eq < 0 ? pair : pair.substring(0, eq);
-            String hidden = firstSecret == null ? null : "query pair " + (i + 1) + " (after the secret '"
-                    + firstSecret + "', not shown)";
+            String hidden = names.hidden("query pair", i + 1);
             if (key.isEmpty()) {
                 throw invalid(text, (hidden != null ? hidden : "a query pair") + " has no name; " + RULE);
             }
@@ -146,17 +138,11 @@ final class JdbcUrl {
                         + " is not correctly %-encoded; " + RULE);
             }
             if (properties.put(key, value) != null) {
-                throw invalid(text, (nameable.contains(key) ? "'" + key + "'" : hidden) + " is given twice");
+                throw invalid(text, (names.mayName(key) ? "'" + key + "'" : hidden) + " is given twice");
             }
-            if (firstSecret == null) {
-                nameable.add(key);
-                if (Secrets.isSecretProperty(key)) {
-                    firstSecret = key;
-                }
-            }
+            names.add(key);
         }
-        return new JdbcUrl(text, target, Collections.unmodifiableMap(properties), Set.copyOf(nameable),
-                firstSecret);
+        return new JdbcUrl(text, target, Collections.unmodifiableMap(properties), names);
     }
 
     /** @return the part between {@code //} and the path, or empty for the form without {@code //} */
