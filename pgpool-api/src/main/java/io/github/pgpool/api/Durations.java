@@ -9,6 +9,10 @@ import java.util.regex.Pattern;
  * Reads and writes durations in pgpool's (and django_pgpool's) notation: a plain number means seconds and may have
  * decimals ({@code 10}, {@code 1.5}); a unit suffix is also accepted ({@code 500ms}, {@code 2s}, {@code 5m},
  * {@code 1h}). Durations are kept to the millisecond; a value with a finer part is rejected rather than rounded.
+ *
+ * <p>It also holds the time arithmetic the engine needs that must never overflow: {@link #saturatedAdd},
+ * {@link #toNanos}, {@link #deadline} and {@link #remaining} for {@link System#nanoTime()} readings, and
+ * {@link #toIntMillis}/{@link #toIntSeconds} for JDBC's {@code int} timeouts. Stateless.
  */
 public final class Durations {
     private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
@@ -77,6 +81,75 @@ public final class Durations {
 
     /** The rule in words, for messages and documentation. */
     public static final String RULE = "write seconds as a plain number (10, 1.5) or use a unit: 500ms, 2s, 5m, 1h";
+
+    /**
+     * The longest interval {@link #deadline} adds to a clock reading: half the range of {@code long} nanoseconds
+     * (146 years), so that the difference of two {@link System#nanoTime()} readings and a deadline is always exact.
+     */
+    public static final long MAX_INTERVAL_NANOS = Long.MAX_VALUE / 2;
+
+    /** @return {@code a + b}, or {@link Long#MAX_VALUE}/{@link Long#MIN_VALUE} where the sum would overflow */
+    public static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        // Overflow happened exactly when both operands have the same sign and the sum's sign differs.
+        if (((a ^ sum) & (b ^ sum)) < 0) {
+            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return sum;
+    }
+
+    /** @return {@code a * b} for non-negative operands, or {@link Long#MAX_VALUE} where it would overflow */
+    public static long saturatedMultiply(long a, long b) {
+        if (a < 0 || b < 0) {
+            throw new IllegalArgumentException("negative operand: " + a + " * " + b);
+        }
+        return b != 0 && a > Long.MAX_VALUE / b ? Long.MAX_VALUE : a * b;
+    }
+
+    /** @return the duration in nanoseconds, {@code 0} if negative, {@link Long#MAX_VALUE} if it does not fit */
+    public static long toNanos(Duration d) {
+        if (d.isNegative()) {
+            return 0;
+        }
+        return d.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE
+                : d.getSeconds() * 1_000_000_000L + d.getNano();
+    }
+
+    /**
+     * The deadline {@code timeoutNanos} after the clock reading {@code now}, to be compared with later readings by
+     * {@link #remaining}, never with {@code <}. Plain {@code long} addition is right for {@link System#nanoTime()}
+     * (its readings may themselves be near either end of {@code long} and only their differences count), so a
+     * saturating add would be wrong here; instead the interval is capped at {@link #MAX_INTERVAL_NANOS}, which keeps
+     * every difference exact.
+     *
+     * @param timeoutNanos the interval; negative counts as 0
+     */
+    public static long deadline(long now, long timeoutNanos) {
+        return now + Math.min(Math.max(0, timeoutNanos), MAX_INTERVAL_NANOS);
+    }
+
+    /** @return the nanoseconds from the clock reading {@code now} until {@code deadline}, never negative */
+    public static long remaining(long deadline, long now) {
+        return Math.max(0, deadline - now);
+    }
+
+    /** @return the duration in whole milliseconds for an {@code int} timeout, rounded up, at most {@code int} max */
+    public static int toIntMillis(Duration d) {
+        long nanos = toNanos(d);
+        long millis = nanos / 1_000_000L + (nanos % 1_000_000L == 0 ? 0 : 1);
+        return (int) Math.min(Integer.MAX_VALUE, millis);
+    }
+
+    /**
+     * @return the duration in whole seconds for an {@code int} timeout (such as {@code Connection.isValid}),
+     *     rounded up so that a short timeout never becomes 0 (which means "no timeout" there), at most {@code int}
+     *     max
+     */
+    public static int toIntSeconds(Duration d) {
+        long nanos = toNanos(d);
+        long seconds = nanos / 1_000_000_000L + (nanos % 1_000_000_000L == 0 ? 0 : 1);
+        return (int) Math.min(Integer.MAX_VALUE, seconds);
+    }
 
     private static long unitMillis(String unit) {
         if (unit == null || unit.equals("s")) {

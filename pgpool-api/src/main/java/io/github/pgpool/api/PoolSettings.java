@@ -1,10 +1,8 @@
 package io.github.pgpool.api;
 
 import java.time.Duration;
-import java.util.Collections;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
-import java.util.Locale;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -12,88 +10,96 @@ import java.util.StringJoiner;
 
 /**
  * A complete, validated and immutable pool configuration. Build one with {@link #builder()}; every value is checked
- * against its {@link PoolSetting}'s rule when it is set, and {@link Builder#build()} checks what is required. Nothing
- * is ever silently corrected: a bad value is an {@link InvalidSettingException}.
+ * against its {@link PoolSetting}'s rule when it is set, and {@link Builder#build()} checks what is required and
+ * what cannot be combined. Nothing is ever silently corrected: a bad value is an {@link InvalidSettingException}.
+ * Combinations that are valid but cannot do what was meant are listed by {@link #warnings()}.
  *
- * <p>{@link #toString()} never shows the password.
+ * <p>{@link #toString()} never shows the password or a secret connection property.
  */
 public final class PoolSettings {
-    /** Driver property keys that have a dedicated setting and so may not be passed through. */
-    private static final Map<String, PoolSetting> DEDICATED_KEYS = Map.of(
-            "user", PoolSetting.USER,
-            "password", PoolSetting.PASSWORD,
-            "pghost", PoolSetting.SERVER_NAME,
-            "pgport", PoolSetting.PORT_NUMBER,
-            "pgdbname", PoolSetting.DATABASE_NAME,
-            "connecttimeout", PoolSetting.CONNECT_TIMEOUT,
-            "logintimeout", PoolSetting.CONNECT_TIMEOUT);
+    private final SettingValues v;
 
-    private final EnumMap<PoolSetting, Object> values;
-    private final Map<String, String> driverProperties;
-
-    private PoolSettings(EnumMap<PoolSetting, Object> values) {
-        this.values = values;
-        this.driverProperties = Collections.unmodifiableMap(
-                parseDriverProperties((String) values.get(PoolSetting.DRIVER_PROPERTIES)));
+    private PoolSettings(SettingValues values) {
+        this.v = values;
     }
 
     /** @return a builder with every setting at its default */
     public static Builder builder() {
-        return new Builder();
+        return new Builder(SettingValues.defaults());
     }
 
     /** @return a builder that starts from this configuration */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.values.putAll(values);
-        return b;
+        return new Builder(v.copy());
     }
 
     /** @return {@link PoolSetting#MAX_SIZE} */
     public int maxSize() {
-        return (Integer) values.get(PoolSetting.MAX_SIZE);
+        return v.maxSize;
     }
 
     /** @return {@link PoolSetting#MAX_WAIT}, always positive */
     public Duration maxWait() {
-        return duration(PoolSetting.MAX_WAIT);
+        return v.maxWait;
     }
 
     /** @return {@link PoolSetting#EXPIRES}; {@link Duration#ZERO} means disabled */
     public Duration expires() {
-        return duration(PoolSetting.EXPIRES);
+        return v.expires;
     }
 
     /** @return {@link PoolSetting#CLEANUP}; {@link Duration#ZERO} means disabled */
     public Duration cleanup() {
-        return duration(PoolSetting.CLEANUP);
+        return v.cleanup;
     }
 
-    /** @return {@link PoolSetting#SERVER_NAME} */
+    /** @return {@link PoolSetting#SERVER_NAME}; its default when the target is given by {@link #url()} */
     public String serverName() {
-        return (String) values.get(PoolSetting.SERVER_NAME);
+        return v.serverName;
     }
 
-    /** @return {@link PoolSetting#PORT_NUMBER} */
+    /** @return {@link PoolSetting#PORT_NUMBER}; its default when the target is given by {@link #url()} */
     public int portNumber() {
-        return (Integer) values.get(PoolSetting.PORT_NUMBER);
+        return v.portNumber;
     }
 
-    /** @return {@link PoolSetting#DATABASE_NAME} */
+    /** @return {@link PoolSetting#DATABASE_NAME}, or {@code null} when the target is given by {@link #url()} */
     public String databaseName() {
-        return (String) values.get(PoolSetting.DATABASE_NAME);
+        return v.databaseName;
+    }
+
+    /**
+     * @return {@link PoolSetting#URL} as given, or empty when the target is ServerName, PortNumber and
+     *     DatabaseName. It may hold a secret property: only for opening connections, never log or show it (use
+     *     {@link #text(PoolSetting)}).
+     */
+    public String url() {
+        return v.url.text();
+    }
+
+    /**
+     * @return the part of {@link #url()} before its query ({@code jdbc:postgresql://h1:5432,h2/shop}), which never
+     *     holds a secret; empty when no Url is given
+     */
+    public String urlTarget() {
+        return v.url.target();
+    }
+
+    /** @return the connection properties of {@link #url()}'s query, values decoded, in order; unmodifiable */
+    public Map<String, String> urlProperties() {
+        return v.url.properties();
     }
 
     /** @return {@link PoolSetting#USER}, possibly empty */
     public String user() {
-        return (String) values.get(PoolSetting.USER);
+        return v.user;
     }
 
     /**
      * @return {@link PoolSetting#PASSWORD}, possibly empty. Only for opening connections: never log or show it.
      */
     public String password() {
-        return (String) values.get(PoolSetting.PASSWORD);
+        return v.password;
     }
 
     /** @return the default credentials, made of {@link #user()} and {@link #password()} */
@@ -101,77 +107,107 @@ public final class PoolSettings {
         return Credentials.of(user(), password());
     }
 
-    /** @return {@link PoolSetting#DRIVER_PROPERTIES} as an ordered, unmodifiable map */
+    /** @return {@link PoolSetting#DRIVER_PROPERTIES} as an ordered, unmodifiable map, escapes resolved */
     public Map<String, String> driverProperties() {
-        return driverProperties;
+        return v.driverProperties.values();
     }
 
-    /** @return {@link PoolSetting#POOL_NAME} if given, else {@code user@host:port/database} */
+    /**
+     * @param key the name of a property of {@link #driverProperties()} or {@link #urlProperties()}
+     * @return how a message may name it: {@code 'key'}, or, for a property given after a secret one (which may be
+     *     the tail of a secret value with an unescaped separator), words that do not show its name
+     */
+    public String describeProperty(String key) {
+        return v.driverProperties.values().containsKey(key) ? v.driverProperties.label(key) : v.url.label(key);
+    }
+
+    /**
+     * @return whether every connection is meant to reach a writable primary: pgjdbc's {@code targetServerType} (in
+     *     the Url or in DriverProperties) is {@code primary}, {@code master} or {@code preferPrimary}. On such a
+     *     pool a "read-only transaction" error (SQLState 25006) means the server was demoted under its open
+     *     connections, and new connections would find the new primary.
+     */
+    public boolean targetsPrimary() {
+        String type = v.url.properties().containsKey(TARGET_SERVER_TYPE) ? v.url.properties().get(TARGET_SERVER_TYPE)
+                : v.driverProperties.values().get(TARGET_SERVER_TYPE);
+        return "primary".equals(type) || "master".equals(type) || "preferPrimary".equals(type);
+    }
+
+    private static final String TARGET_SERVER_TYPE = "targetServerType";
+
+    /** @return {@link PoolSetting#POOL_NAME} if given, else {@code user@host:port/database} or {@code user@Url} */
     public String poolName() {
-        String name = (String) values.get(PoolSetting.POOL_NAME);
-        if (!name.isEmpty()) {
-            return name;
+        if (!v.poolName.isEmpty()) {
+            return v.poolName;
         }
         String who = user().isEmpty() ? "" : user() + "@";
+        if (!v.url.text().isEmpty()) {
+            String target = v.url.target().substring(JdbcUrl.PREFIX.length());
+            return who + (target.startsWith("//") ? target.substring(2) : target);
+        }
         return who + serverName() + ":" + portNumber() + "/" + databaseName();
     }
 
     /** @return {@link PoolSetting#VALIDATE_IDLE}; {@link Duration#ZERO} means validate on every borrow */
     public Duration validateIdle() {
-        return duration(PoolSetting.VALIDATE_IDLE);
+        return v.validateIdle;
     }
 
     /** @return {@link PoolSetting#VALIDATION_TIMEOUT}, always positive */
     public Duration validationTimeout() {
-        return duration(PoolSetting.VALIDATION_TIMEOUT);
+        return v.validationTimeout;
     }
 
     /** @return {@link PoolSetting#CONNECT_TIMEOUT}, always positive */
     public Duration connectTimeout() {
-        return duration(PoolSetting.CONNECT_TIMEOUT);
+        return v.connectTimeout;
     }
 
     /** @return {@link PoolSetting#LEAK_THRESHOLD}; {@link Duration#ZERO} means disabled */
     public Duration leakThreshold() {
-        return duration(PoolSetting.LEAK_THRESHOLD);
+        return v.leakThreshold;
+    }
+
+    /** @return {@link PoolSetting#SESSION_RESET} */
+    public SessionResetMode sessionReset() {
+        return v.sessionReset;
     }
 
     /** @return whether {@link PoolSetting#SESSION_RESET} asks for {@code DISCARD ALL} on every return */
     public boolean alwaysResetSession() {
-        return "always".equals(values.get(PoolSetting.SESSION_RESET));
+        return v.sessionReset == SessionResetMode.ALWAYS;
+    }
+
+    /**
+     * @return one sentence per combination of settings that is valid but cannot do what was meant (for example a
+     *     ConnectTimeout longer than MaxWait), naming the settings and their values; empty at the defaults. The pool
+     *     logs them once when it starts.
+     */
+    public List<String> warnings() {
+        return SettingWarnings.of(v);
     }
 
     /**
      * @param setting any setting
-     * @return its value in canonical text form, which {@link Builder#set(PoolSetting, String)} reads back; a
-     *     secret is masked unless empty
+     * @return its value in canonical text form, which {@link Builder#set(PoolSetting, String)} reads back, masked by
+     *     the rule of {@link PoolSetting#shown(String)}: the password shows as {@code *****} unless empty, and a
+     *     property list ends at its first secret; {@code null} for DatabaseName when Url gives the target
      */
     public String text(PoolSetting setting) {
-        Object value = values.get(setting);
-        if (setting.type() == SettingType.SECRET) {
-            return ((String) value).isEmpty() ? "" : "*****";
-        }
-        if (setting.type() == SettingType.PROPERTIES) {
-            return setting.shown((String) value);
-        }
-        return value instanceof Duration ? Durations.format((Duration) value) : String.valueOf(value);
-    }
-
-    private Duration duration(PoolSetting setting) {
-        return (Duration) values.get(setting);
+        return v.text(setting);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PoolSettings && values.equals(((PoolSettings) o).values);
+        return o instanceof PoolSettings && v.equals(((PoolSettings) o).v);
     }
 
     @Override
     public int hashCode() {
-        return values.hashCode();
+        return v.hashCode();
     }
 
-    /** @return every setting with its value; the password is masked */
+    /** @return every setting with its value; secrets are masked */
     @Override
     public String toString() {
         StringJoiner j = new StringJoiner(", ", "PoolSettings{", "}");
@@ -181,47 +217,15 @@ public final class PoolSettings {
         return j.toString();
     }
 
-    private static Map<String, String> parseDriverProperties(String text) {
-        Map<String, String> result = new LinkedHashMap<>();
-        if (text == null || text.isBlank()) {
-            return result;
-        }
-        for (String pair : text.split(";")) {
-            if (pair.isBlank()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String key = eq < 0 ? pair.trim() : pair.substring(0, eq).trim();
-            if (eq <= 0 || key.isEmpty()) {
-                throw new InvalidSettingException(PoolSetting.DRIVER_PROPERTIES.displayName(),
-                        PoolSetting.DRIVER_PROPERTIES.shown(text),
-                        "'" + key + "' is not key=value; " + PoolSetting.DRIVER_PROPERTIES.rule());
-            }
-            PoolSetting dedicated = DEDICATED_KEYS.get(key.toLowerCase(Locale.ROOT));
-            if (dedicated != null) {
-                // Never echo the pairs here: the key may be 'password'.
-                throw new InvalidSettingException(PoolSetting.DRIVER_PROPERTIES.displayName(), "(not shown)",
-                        "'" + key + "' has its own setting; use " + dedicated.displayName() + " instead");
-            }
-            if (result.put(key, pair.substring(eq + 1).trim()) != null) {
-                throw new InvalidSettingException(PoolSetting.DRIVER_PROPERTIES.displayName(),
-                        PoolSetting.DRIVER_PROPERTIES.shown(text), "'" + key + "' is given twice");
-            }
-        }
-        return result;
-    }
-
     /**
      * Collects setting values, checking each one as it is set. Not thread-safe; the {@link PoolSettings} it builds
      * is immutable.
      */
     public static final class Builder {
-        private final EnumMap<PoolSetting, Object> values = new EnumMap<>(PoolSetting.class);
+        private final SettingValues values;
 
-        private Builder() {
-            for (PoolSetting s : PoolSetting.values()) {
-                s.defaultText().ifPresent(text -> values.put(s, s.parse(text)));
-            }
+        private Builder(SettingValues values) {
+            this.values = values;
         }
 
         /**
@@ -230,11 +234,7 @@ public final class PoolSettings {
          * @throws InvalidSettingException if the value breaks the setting's rule
          */
         public Builder set(PoolSetting setting, String text) {
-            Object parsed = setting.parse(text);
-            if (setting == PoolSetting.DRIVER_PROPERTIES) {
-                parseDriverProperties((String) parsed); // fail now, where the bad value was given
-            }
-            values.put(setting, parsed);
+            values.set(setting, text);
             return this;
         }
 
@@ -285,6 +285,19 @@ public final class PoolSettings {
             return set(PoolSetting.DATABASE_NAME, databaseName);
         }
 
+        /**
+         * Sets {@link PoolSetting#URL}, the target as a pgjdbc URL, instead of ServerName, PortNumber and
+         * DatabaseName; empty or {@code null} removes it.
+         */
+        public Builder url(String url) {
+            return set(PoolSetting.URL, url == null ? "" : url);
+        }
+
+        /** The same as {@link #url(String)}, under the name HikariCP users know. */
+        public Builder jdbcUrl(String url) {
+            return url(url);
+        }
+
         /** Sets {@link PoolSetting#USER}. */
         public Builder user(String user) {
             return set(PoolSetting.USER, user);
@@ -327,7 +340,12 @@ public final class PoolSettings {
 
         /** Sets {@link PoolSetting#SESSION_RESET} to {@code always} or back to {@code detect}. */
         public Builder alwaysResetSession(boolean always) {
-            return set(PoolSetting.SESSION_RESET, always ? "always" : "detect");
+            return sessionReset(always ? SessionResetMode.ALWAYS : SessionResetMode.DETECT);
+        }
+
+        /** Sets {@link PoolSetting#SESSION_RESET}. */
+        public Builder sessionReset(SessionResetMode mode) {
+            return set(PoolSetting.SESSION_RESET, Objects.requireNonNull(mode, "SessionReset").word());
         }
 
         private Builder duration(PoolSetting setting, Duration d) {
@@ -340,24 +358,25 @@ public final class PoolSettings {
                 throw new InvalidSettingException(setting.displayName(), d.toString(),
                         "durations are kept to the millisecond");
             }
+            if (d.compareTo(setting.maxDuration().orElseThrow()) > 0) {
+                throw new InvalidSettingException(setting.displayName(), d.toString(), "too large; "
+                        + setting.rule());
+            }
             return set(setting, Durations.format(d));
         }
 
         /**
          * @return the validated, immutable settings
-         * @throws InvalidSettingException if a required setting (such as {@code DatabaseName}) has no value
+         * @throws InvalidSettingException if a required setting (such as {@code DatabaseName}) has no value, or
+         *     settings are combined that exclude each other
          */
         public PoolSettings build() {
-            for (PoolSetting s : PoolSetting.values()) {
-                if (!values.containsKey(s)) {
-                    throw new InvalidSettingException(s.displayName(), "(not set)", "is required; " + s.rule());
-                }
-            }
-            return new PoolSettings(new EnumMap<>(values));
+            TargetRules.check(values);
+            return new PoolSettings(values.copy());
         }
 
         private static Set<String> names() {
-            Set<String> names = new java.util.LinkedHashSet<>();
+            Set<String> names = new LinkedHashSet<>();
             for (PoolSetting s : PoolSetting.values()) {
                 names.add(s.displayName());
             }

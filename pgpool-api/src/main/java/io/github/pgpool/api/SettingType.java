@@ -15,6 +15,8 @@ public enum SettingType {
     STRING,
     /** Free text that is never shown: not in logs, messages, {@code toString()} or statistics. */
     SECRET,
+    /** A pgjdbc JDBC URL ({@code jdbc:postgresql://...}), possibly naming several hosts. */
+    URL,
     /** pgjdbc connection properties passed through as {@code key=value} pairs separated by {@code ;}. */
     PROPERTIES,
     /** One of a fixed set of words. */

@@ -32,6 +32,8 @@ public final class SettingsTable {
                 return "secret text";
             case PROPERTIES:
                 return "key=value;...";
+            case URL:
+                return "JDBC URL";
             case CHOICE:
                 return String.join(" \\| ", s.choices());
             default:

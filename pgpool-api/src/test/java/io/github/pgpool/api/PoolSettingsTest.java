@@ -100,8 +100,10 @@ class PoolSettingsTest {
         assertThat(s.driverProperties()).containsEntry("sslpassword", "Key-Pw-123");
         assertThatThrownBy(() -> valid().driverProperties("sslpassword=Key-Pw-123;sslpassword=again"))
                 .hasMessageNotContaining("Key-Pw-123").hasMessageContaining("'sslpassword' is given twice");
+        // What follows a secret may be its tail (an unescaped ';'), so it is never shown (issue 15).
         assertThatThrownBy(() -> valid().driverProperties("sslpassword=Key-Pw-123;broken"))
-                .hasMessageNotContaining("Key-Pw-123").hasMessageContaining("'broken' is not key=value");
+                .hasMessageNotContaining("Key-Pw-123").hasMessageNotContaining("broken")
+                .hasMessageContaining("pair 2 (after the secret 'sslpassword', not shown) is not key=value");
     }
 
     @Test

@@ -11,6 +11,9 @@ interface LoanOwner {
     /** A fatal error was seen on a connection: idle connections are checked before they are lent again. */
     void fatalErrorSeen();
 
+    /** A statement on {@code pc} failed because the server is read-only (SQLState 25006). */
+    void readOnlySeen(PooledConnection pc);
+
     /** @return the pool's clock, for ages */
     PoolClock clock();
 

@@ -2,6 +2,7 @@ package io.github.pgpool.core;
 
 import io.github.pgpool.api.CloseReason;
 import io.github.pgpool.api.Credentials;
+import io.github.pgpool.api.Durations;
 import io.github.pgpool.api.PoolClosedException;
 import io.github.pgpool.api.PoolSettings;
 import io.github.pgpool.api.PoolStatistics;
@@ -56,6 +57,8 @@ public final class PgPool implements AutoCloseable {
      * loan's start and stack under the lock for housekeeping to read.
      */
     private final boolean lockFree;
+    /** Whether the settings ask for a writable primary, so that a read-only error means the server was demoted. */
+    private final boolean targetsPrimary;
     private final SessionReset sessionReset;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -83,7 +86,8 @@ public final class PgPool implements AutoCloseable {
         this.maxWaitNanos = settings.maxWait().toNanos();
         this.leakNanos = settings.leakThreshold().toNanos();
         this.lockFree = leakNanos == 0;
-        this.sessionReset = new SessionReset(settings.alwaysResetSession(), settings.validationTimeout());
+        this.targetsPrimary = settings.targetsPrimary();
+        this.sessionReset = new SessionReset(settings.sessionReset(), settings.validationTimeout());
         this.events = new PoolEvents(name, b.listener(), clock);
         this.health = new ConnectionHealth(settings, clock, b.random(), events);
         this.books = new PoolBooks(maxSize, defaultCredentials, counters);
@@ -266,7 +270,7 @@ public final class PgPool implements AutoCloseable {
 
     /** @return the borrower's deadline: MaxWait after its start */
     private long deadline(long start) {
-        return start + maxWaitNanos;
+        return Durations.deadline(start, maxWaitNanos);
     }
 
     /** Lends a connection the caller owns: an idle one it took, or one handed over to a waiter. Under the lock. */
@@ -493,6 +497,17 @@ public final class PgPool implements AutoCloseable {
     }
 
     /**
+     * The primary this pool targets refused a write as read-only (SQLState 25006): it was demoted under the pool's
+     * connections, which all still point at it. Every connection of that generation is evicted at once (idle ones
+     * closed now, those in use when they come back, those being opened never lent), so new borrowers connect anew
+     * and find the new primary; a second 25006 on a connection of the same generation changes nothing.
+     */
+    private void flushAfterDemotion() {
+        events.demotionSeen();
+        evictAll();
+    }
+
+    /**
      * @return a snapshot of the pool's figures taken under the lock (see {@link PoolCounters#snapshot} for what a
      *     connection changing hands without the lock at that instant means)
      */
@@ -575,6 +590,13 @@ public final class PgPool implements AutoCloseable {
         @Override
         public void fatalErrorSeen() {
             health.suspectIdleConnections();
+        }
+
+        @Override
+        public void readOnlySeen(PooledConnection pc) {
+            if (targetsPrimary && !health.isEvicted(pc)) {
+                flushAfterDemotion();
+            }
         }
 
         @Override

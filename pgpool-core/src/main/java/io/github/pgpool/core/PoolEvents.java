@@ -45,9 +45,19 @@ final class PoolEvents {
         this.fullLog = new RateLimitedLog(LOG, Level.INFO, clock, 6 * TEN_SECONDS);
     }
 
+    /** The pool started: its limits, and once each, the combinations of settings that cannot do what was meant. */
     void started(PoolSettings s) {
         LOG.log(Level.INFO, "pgpool {0} created: MaxSize={1}, MaxWait={2}, Expires={3}, Cleanup={4}", pool,
                 s.maxSize(), s.text(PoolSetting.MAX_WAIT), s.text(PoolSetting.EXPIRES), s.text(PoolSetting.CLEANUP));
+        for (String warning : s.warnings()) {
+            LOG.log(Level.WARNING, "pgpool {0}: {1}", pool, warning);
+        }
+    }
+
+    /** A read-only error on a pool that targets the primary: its connections are let go. */
+    void demotionSeen() {
+        LOG.log(Level.WARNING, "pgpool {0}: the server refused a write as read-only (SQLState 25006) although the "
+                + "pool targets the primary; it was demoted, so every connection is replaced", pool);
     }
 
     void stopped() {

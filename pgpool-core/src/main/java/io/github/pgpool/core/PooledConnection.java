@@ -173,7 +173,8 @@ public final class PooledConnection {
 
     /**
      * Records an error seen on this connection. A fatal SQLState ({@link FatalErrors}) marks the connection broken:
-     * it is closed on return, and the pool checks its idle connections before lending them again.
+     * it is closed on return, and the pool checks its idle connections before lending them again. A read-only
+     * error on a pool that targets the primary means the primary was demoted: the pool lets go of its connections.
      *
      * @return whether the error was fatal
      */
@@ -181,6 +182,9 @@ public final class PooledConnection {
         if (FatalErrors.isFatal(e)) {
             markBroken();
             return true;
+        }
+        if (FatalErrors.isReadOnly(e)) {
+            owner.readOnlySeen(this); // before the application sees it: the next borrower must not meet it too
         }
         return false;
     }

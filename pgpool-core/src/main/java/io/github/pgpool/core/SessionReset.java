@@ -1,5 +1,6 @@
 package io.github.pgpool.core;
 
+import io.github.pgpool.api.SessionResetMode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,16 +16,17 @@ import org.postgresql.core.TransactionState;
  * connection costs no round trip.
  */
 final class SessionReset {
-    private final boolean always;
+    private final SessionResetMode mode;
     private final Duration timeout;
 
     /**
-     * @param always whether to discard session state on every return
+     * @param mode when to discard session state: after statements that may have changed it, on every return, or
+     *     never (behind PgBouncer in transaction pooling, where session state is not the pool's to keep or reset)
      * @param timeout the longest a reset's round trips may take (ValidationTimeout): a connection whose link went
      *     silent is given up instead of holding the returning thread
      */
-    SessionReset(boolean always, Duration timeout) {
-        this.always = always;
+    SessionReset(SessionResetMode mode, Duration timeout) {
+        this.mode = mode;
         this.timeout = timeout;
     }
 
@@ -34,7 +36,7 @@ final class SessionReset {
     void reset(PooledConnection pc) throws SQLException {
         Connection c = pc.connection();
         boolean inTransaction = pc.pg() != null && pc.pg().getTransactionState() != TransactionState.IDLE;
-        boolean discard = always || pc.sessionChanged();
+        boolean discard = mode == SessionResetMode.ALWAYS || mode == SessionResetMode.DETECT && pc.sessionChanged();
         DriverDefaults driverDefaults = pc.profile().driverDefaults();
         if (driverDefaults != null) {
             driverDefaults.restore(pc.pg()); // no round trip: these live in the driver

@@ -1,6 +1,7 @@
 package io.github.pgpool.core;
 
 import io.github.pgpool.api.PoolSettings;
+import io.github.pgpool.testing.TestServerUrl;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -8,33 +9,25 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import org.postgresql.Driver;
 
 /**
- * The real PostgreSQL the integration tests talk to. The admin connection's URL comes from the system property
- * {@code pgpool.test.url} or the environment variable {@code PGPOOL_TEST_URL}. Each test class works in a database
- * of its own, so that counts of backends in {@code pg_stat_activity} are exact.
+ * The real PostgreSQL the integration tests talk to, found by the one rule of {@link TestServerUrl}. Each test class
+ * works in a database of its own, so that counts of backends in {@code pg_stat_activity} are exact.
  */
 final class TestDatabase {
-    static final String URL_PROPERTY = "pgpool.test.url";
-    private static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
+    static final String URL_PROPERTY = TestServerUrl.PROPERTY;
     private static volatile String unreachable;
 
     final String name;
-    private final Properties target;
+    private final TestServerUrl.Server target;
 
-    private TestDatabase(String name, Properties target) {
+    private TestDatabase(String name, TestServerUrl.Server target) {
         this.name = name;
         this.target = target;
     }
 
     static String adminUrl() {
-        String url = System.getProperty(URL_PROPERTY);
-        if (url == null || url.isBlank()) {
-            url = System.getenv("PGPOOL_TEST_URL");
-        }
-        return url == null || url.isBlank() ? DEFAULT_URL : url;
+        return TestServerUrl.adminUrl();
     }
 
     /** @return an admin connection, or fails at once with one message saying what is missing and what to do */
@@ -47,7 +40,8 @@ final class TestDatabase {
             DriverManager.setLoginTimeout(5);
             return DriverManager.getConnection(url);
         } catch (SQLException e) {
-            unreachable = "PostgreSQL is not reachable at " + url + " (" + e.getMessage() + "). pgpool's tests need a "
+            unreachable = "PostgreSQL is not reachable at " + url + " (from " + TestServerUrl.source() + "; "
+                    + e.getMessage() + "). pgpool's tests need a "
                     + "running PostgreSQL: start the local one (bash .ci/run prepares it) or point the tests at "
                     + "another with -D" + URL_PROPERTY + "=jdbc:postgresql://HOST:PORT/DB?user=USER&password=PW "
                     + "or the environment variable PGPOOL_TEST_URL.";
@@ -63,19 +57,15 @@ final class TestDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database " + name, e);
         }
-        Properties p = Driver.parseURL(adminUrl(), null);
-        return new TestDatabase(name, p);
+        return new TestDatabase(name, TestServerUrl.server());
     }
 
     /** @return settings that point at this database with the admin's credentials; tests adjust the rest */
     PoolSettings.Builder settings() {
-        PoolSettings.Builder b = PoolSettings.builder().databaseName(name)
-                .serverName(target.getProperty("PGHOST", "localhost"))
-                .portNumber(Integer.parseInt(target.getProperty("PGPORT", "5432")))
-                .user(target.getProperty("user", "postgres"));
-        String password = target.getProperty("password");
-        if (password != null) {
-            b.password(password);
+        PoolSettings.Builder b = PoolSettings.builder().databaseName(name).serverName(target.host())
+                .portNumber(target.port()).user(target.user());
+        if (!target.password().isEmpty()) {
+            b.password(target.password());
         }
         return b;
     }
@@ -102,7 +92,7 @@ final class TestDatabase {
 
     /** Runs statements as the admin in this database. */
     void run(String... sql) {
-        String url = adminUrl().replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1");
+        String url = TestServerUrl.withDatabase(name);
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             for (String q : sql) {
                 s.execute(q);

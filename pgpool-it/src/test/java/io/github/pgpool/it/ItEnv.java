@@ -1,11 +1,7 @@
 package io.github.pgpool.it;
 
+import io.github.pgpool.testing.TestServerUrl;
 import java.io.File;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * What the build hands to the tests (system properties set by the failsafe executions) and where PostgreSQL is.
@@ -13,19 +9,12 @@ import java.util.Map;
  * invocation fails at once instead of deep inside a server.
  */
 public final class ItEnv {
-    static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
-
     private ItEnv() {
     }
 
-    /** The admin JDBC URL: env PGPOOL_TEST_URL, else system property pgpool.test.url, else the local default. */
+    /** The admin JDBC URL, by the one rule of {@link TestServerUrl} (property, else environment, else default). */
     public static String adminUrl() {
-        String env = System.getenv("PGPOOL_TEST_URL");
-        if (env != null && !env.isBlank()) {
-            return env.trim();
-        }
-        String prop = System.getProperty("pgpool.test.url");
-        return prop == null || prop.isBlank() ? DEFAULT_URL : prop.trim();
+        return TestServerUrl.adminUrl();
     }
 
     /** The built resource adapter under test (the file, never its classes). */
@@ -67,22 +56,7 @@ public final class ItEnv {
     }
 
     public static Server server() {
-        String url = adminUrl();
-        if (!url.startsWith("jdbc:postgresql://")) {
-            throw new IllegalStateException("pgpool.test.url must look like jdbc:postgresql://host:port/db?user=..., "
-                    + "was " + url);
-        }
-        URI uri = URI.create(url.substring("jdbc:".length()));
-        Map<String, String> query = new LinkedHashMap<>();
-        if (uri.getRawQuery() != null) {
-            for (String pair : uri.getRawQuery().split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    query.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return new Server(uri.getHost() == null ? "localhost" : uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(),
-                query.getOrDefault("user", System.getProperty("user.name")), query.getOrDefault("password", ""));
+        TestServerUrl.Server s = TestServerUrl.server();
+        return new Server(s.host(), s.port(), s.user(), s.password());
     }
 }

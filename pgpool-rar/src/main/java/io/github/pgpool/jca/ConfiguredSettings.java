@@ -71,33 +71,10 @@ final class ConfiguredSettings implements Serializable {
             new PgConnectionFactory(settings); // rejects driver properties pgjdbc does not know
             return settings;
         } catch (InvalidSettingException e) {
-            // No cause: servers log causes, and the message is complete (setting, value, rule).
-            throw new InvalidPropertyException(scrub(e.getMessage(), text));
+            // No cause: servers log causes, and the message is complete (setting, value, rule). Its value is
+            // already masked by PoolSetting.shown, the one masking rule.
+            throw new InvalidPropertyException(e.getMessage());
         }
-    }
-
-    /**
-     * Masks secrets a setting's message may echo: the password, and driver property values (a malformed or repeated
-     * pair is quoted with the whole DriverProperties text, which may hold {@code sslpassword}).
-     */
-    private static String scrub(String message, String[] text) {
-        String result = message;
-        String properties = text[PoolSetting.DRIVER_PROPERTIES.ordinal()];
-        if (properties != null && properties.contains("=")) {
-            result = result.replace(properties, driverPropertyKeys(properties));
-            for (String pair : properties.split(";")) {
-                int eq = pair.indexOf('=');
-                String value = eq < 0 ? "" : pair.substring(eq + 1).trim();
-                if (value.length() >= 3) {
-                    result = result.replace(value, "...");
-                }
-            }
-        }
-        String password = text[PoolSetting.PASSWORD.ordinal()];
-        if (password != null && !password.isEmpty()) {
-            result = result.replace(password, "*****");
-        }
-        return result;
     }
 
     private synchronized String[] snapshot() {
@@ -115,38 +92,15 @@ final class ConfiguredSettings implements Serializable {
         return Arrays.hashCode(raw);
     }
 
-    /**
-     * @return every property with the password masked and driver property values left out (they may hold secrets
-     *     such as {@code sslpassword})
-     */
+    /** @return every property as given, masked by {@link PoolSetting#shown(String)} */
     @Override
     public String toString() {
         String[] text = snapshot();
         StringJoiner j = new StringJoiner(", ");
         for (PoolSetting s : SETTINGS) {
-            j.add(s.displayName() + "=" + shown(s, text[s.ordinal()]));
+            String value = text[s.ordinal()];
+            j.add(s.displayName() + "=" + (value == null ? "(not set)" : s.shown(value)));
         }
         return j.toString();
-    }
-
-    private static String shown(PoolSetting s, String text) {
-        if (text == null) {
-            return "(not set)";
-        }
-        if (s == PoolSetting.PASSWORD) {
-            return text.isEmpty() ? "" : "*****";
-        }
-        return s == PoolSetting.DRIVER_PROPERTIES ? driverPropertyKeys(text) : text;
-    }
-
-    private static String driverPropertyKeys(String text) {
-        StringJoiner keys = new StringJoiner(";");
-        for (String pair : text.split(";")) {
-            if (!pair.isBlank()) {
-                int eq = pair.indexOf('=');
-                keys.add(eq < 0 ? pair.trim() : pair.substring(0, eq).trim() + "=...");
-            }
-        }
-        return keys.toString();
     }
 }

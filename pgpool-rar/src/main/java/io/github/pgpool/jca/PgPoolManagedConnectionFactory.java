@@ -395,6 +395,16 @@ public class PgPoolManagedConnectionFactory
         return get(PoolSetting.DATABASE_NAME);
     }
 
+    /** @param text {@link PoolSetting#URL} */
+    public void setUrl(String text) {
+        set(PoolSetting.URL, text);
+    }
+
+    /** @return {@link PoolSetting#URL} as given (may hold a secret property: never shown by pgpool unmasked) */
+    public String getUrl() {
+        return get(PoolSetting.URL);
+    }
+
     /** @param text {@link PoolSetting#USER} */
     public void setUser(String text) {
         set(PoolSetting.USER, text);

@@ -172,10 +172,11 @@ class FactoryConfigurationTest {
         assertThatThrownBy(() -> mcf.createManagedConnection(null, null)).isInstanceOf(InvalidPropertyException.class)
                 .hasMessageContainingAll("DriverProperties", "sslpassword", "given twice")
                 .hasMessageNotContaining(SECRET).hasNoCause();
+        // What follows a secret may be its tail (an unescaped ';'), so it is never shown (issue 15).
         mcf.setDriverProperties("sslpassword=" + SECRET + ";oops");
         assertThatThrownBy(() -> mcf.createManagedConnection(null, null)).isInstanceOf(InvalidPropertyException.class)
-                .hasMessageContainingAll("DriverProperties", "oops", "not key=value")
-                .hasMessageNotContaining(SECRET);
+                .hasMessageContainingAll("DriverProperties", "pair 2", "not key=value", "\\;")
+                .hasMessageNotContaining(SECRET).hasMessageNotContaining("oops");
     }
 
     @Test

@@ -1,23 +1,20 @@
 package io.github.pgpool.jca;
 
-import java.net.URI;
+import io.github.pgpool.testing.TestServerUrl;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntPredicate;
 
-/** The real PostgreSQL the tests run against, from system property {@code pgpool.test.url}. */
+/** The real PostgreSQL the tests run against, found by the one rule of {@link TestServerUrl}. */
 final class TestDatabase {
-    static final String URL = System.getProperty("pgpool.test.url",
-            "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+    static final String URL = TestServerUrl.adminUrl();
     static final String HOST;
     static final String PORT;
     static final String DATABASE;
@@ -27,19 +24,12 @@ final class TestDatabase {
     static final String OTHER_USER = "pgpool_rar_test_user";
 
     static {
-        URI uri = URI.create(URL.substring("jdbc:".length()));
-        Map<String, String> query = new HashMap<>();
-        if (uri.getQuery() != null) {
-            for (String pair : uri.getQuery().split("&")) {
-                int eq = pair.indexOf('=');
-                query.put(pair.substring(0, eq), pair.substring(eq + 1));
-            }
-        }
-        HOST = uri.getHost();
-        PORT = Integer.toString(uri.getPort() < 0 ? 5432 : uri.getPort());
-        DATABASE = uri.getPath().substring(1);
-        USER = query.getOrDefault("user", "");
-        PASSWORD = query.getOrDefault("password", "");
+        TestServerUrl.Server server = TestServerUrl.server();
+        HOST = server.host();
+        PORT = Integer.toString(server.port());
+        DATABASE = server.database();
+        USER = server.user();
+        PASSWORD = server.password();
     }
 
     private TestDatabase() {
