@@ -3,6 +3,7 @@ package io.github.pgpool.bench;
 import io.github.pgpool.api.PoolSettings;
 import io.github.pgpool.bench.stub.StubConnection;
 import io.github.pgpool.core.PgPool;
+import io.github.pgpool.core.PgPoolBuilder;
 import io.github.pgpool.core.PgPoolDataSource;
 import io.github.pgpool.core.PoolClock;
 import java.sql.Connection;
@@ -27,7 +28,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * A diagnostic, not part of the suite: how much of pgpool's connection cycle is spent reading the clock.
  * {@code System.nanoTime()} costs about 60 ns on this kvm-clock VM and pgpool reads it three times per cycle (twice
  * in {@code borrow}, once in {@code release}, two of them under the pool's lock). {@code clock=coarse} gives the
- * pool, through its public {@link PgPool.Builder#clock} hook, a clock that a background thread advances every
+ * pool, through its public {@link PgPoolBuilder#clock} hook, a clock that a background thread advances every
  * millisecond, so a read is a volatile load. The difference between the two scores is the price of the clock reads.
  */
 @State(Scope.Benchmark)
@@ -51,7 +52,7 @@ public class PgPoolClockBenchmark {
     /** Starts pgpool over the stub driver with the chosen clock. */
     @Setup(Level.Trial)
     public void start() {
-        PgPool.Builder b = PgPool.builder(PoolSettings.builder().databaseName("stub").maxSize(maxSize)
+        PgPoolBuilder b = PgPool.builder(PoolSettings.builder().databaseName("stub").maxSize(maxSize)
                 .maxWait(Pools.TIMEOUT).poolName("clock-bench").build()).connectionFactory(c -> new StubConnection());
         if (clock.equals("coarse")) {
             coarse = new CoarseClock();

@@ -17,9 +17,12 @@ final class Closer {
     private final WaiterQueue waiters;
     private final HotLane hotLane;
     private final PoolEvents events;
+    private final PoolClock clock;
 
-    Closer(ReentrantLock lock, PoolBooks books, WaiterQueue waiters, HotLane hotLane, PoolEvents events) {
+    Closer(ReentrantLock lock, PoolBooks books, WaiterQueue waiters, HotLane hotLane, PoolEvents events,
+            PoolClock clock) {
         this.lock = lock;
+        this.clock = clock;
         this.books = books;
         this.waiters = waiters;
         this.hotLane = hotLane;
@@ -99,8 +102,10 @@ final class Closer {
      * @return the waiter to wake after the lock, or {@code null}
      */
     Waiter handOffSlotLocked() {
-        if (!waiters.isEmpty() && books.tryTakeSlot()) {
-            return waiters.pollHead().grantSlot();
+        Waiter head = waiters.head();
+        if (head != null && books.tryTakeSlot()) {
+            waiters.served(head, clock.nanoTime());
+            return head.grantSlot();
         }
         return null;
     }

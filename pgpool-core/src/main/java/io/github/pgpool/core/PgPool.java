@@ -65,7 +65,7 @@ public final class PgPool implements AutoCloseable {
     /** Written under the lock, read without it. */
     private volatile boolean closed;
     private final PoolCounters counters = new PoolCounters();
-    private final WaiterQueue waiters = new WaiterQueue();
+    private final WaiterQueue waiters;
     private final PoolBooks books;
     private final HotLane hotLane;
     private final ConnectionHealth health;
@@ -87,12 +87,13 @@ public final class PgPool implements AutoCloseable {
         this.leakNanos = settings.leakThreshold().toNanos();
         this.lockFree = leakNanos == 0;
         this.targetsPrimary = settings.targetsPrimary();
+        this.waiters = new WaiterQueue(maxWaitNanos);
         this.sessionReset = new SessionReset(settings.sessionReset(), settings.validationTimeout());
         this.events = new PoolEvents(name, b.listener(), clock);
         this.health = new ConnectionHealth(settings, clock, b.random(), events);
         this.books = new PoolBooks(maxSize, defaultCredentials, counters);
         this.hotLane = new HotLane(lock);
-        this.closer = new Closer(lock, books, waiters, hotLane, events);
+        this.closer = new Closer(lock, books, waiters, hotLane, events, clock);
         ConnectionFactory factory = b.factory() != null ? b.factory() : new PgConnectionFactory(settings);
         this.connector = new Connector(factory, settings, clock, health, counters, events, this::isClosed);
         this.housekeeper = new Housekeeper(lock, books, health, counters, closer, events, clock, this::isClosed,
@@ -151,7 +152,8 @@ public final class PgPool implements AutoCloseable {
      */
     public PooledConnection borrow(Credentials credentials) throws SQLException {
         Objects.requireNonNull(credentials, "credentials");
-        if (lockFree && waiters.sizeHint() == 0 && !closed) {
+        // Not while the queue starves: then connections go to the longest waiter, never to a newcomer.
+        if (lockFree && !closed && (waiters.sizeHint() == 0 || !waiters.starving())) {
             PooledConnection pc = borrowHot(credentials);
             if (pc != null) {
                 return pc;
@@ -184,11 +186,14 @@ public final class PgPool implements AutoCloseable {
     }
 
     /**
-     * The locked way: an idle connection, else a slot to open one in, else a place in the queue. A connection that
+     * The locked way: an idle connection, else a slot to open one in, else a place in the queue. A newcomer may take
+     * an idle connection past the queue while it does not starve ({@link WaiterQueue}); a queued borrower keeps its
+     * place while it waits, and looks again when it is nudged or has waited the queue's bound. A connection that
      * turns out dead is closed and the borrower tries again within the same MaxWait.
      */
     private PooledConnection borrowLocked(Credentials credentials) throws SQLException {
         long start = NEVER; // read with the precise clock only once the borrower has to wait or connect
+        Waiter waiter = null;
         for (;;) {
             long now = clock.recentNanoTime();
             PooledConnection pc = null;
@@ -196,16 +201,24 @@ public final class PgPool implements AutoCloseable {
             int keptSlots = 0;
             List<PooledConnection> toClose = null;
             boolean grewToMaxSize = false;
-            Waiter waiter = null;
             lock.lock();
             try {
                 if (closed) {
+                    if (waiter != null) {
+                        waiters.remove(waiter);
+                    }
                     throw events.closedException();
                 }
-                if (waiters.isEmpty()) { // else wait behind them: a newcomer never overtakes a waiter
+                boolean queued = waiter != null && waiter.grant() == null;
+                boolean head = queued && waiters.head() == waiter;
+                if (head || waiter == null && (waiters.isEmpty() || !waiters.starving())) {
+                    if (head) {
+                        waiters.headLooks(waiter, clock.nanoTime());
+                    }
                     Partition partition = books.partition(credentials);
+                    boolean mayOpen = head || waiters.isEmpty(); // a freed slot is the head's, never a newcomer's
                     for (int look = 0; look < 2 && pc == null && !slot; look++) {
-                        if (look == 1) {
+                        if (look == 1 && waiter == null) {
                             waiters.announce();
                         }
                         while ((pc = books.takeIdle(partition)) != null) {
@@ -220,10 +233,10 @@ public final class PgPool implements AutoCloseable {
                         } else if (toClose != null) {
                             slot = true; // open ours in the slot of one being closed, once it is closed
                             keptSlots = 1;
-                        } else if (books.tryTakeSlot()) {
+                        } else if (mayOpen && books.tryTakeSlot()) {
                             slot = true;
                             grewToMaxSize = books.isFull();
-                        } else {
+                        } else if (mayOpen) {
                             PooledConnection victim = books.takeLeastRecentlyUsedIdleOfOthers(partition);
                             if (victim != null) { // rather than wait for ever, take another user's idle slot
                                 toClose = retireLocked(victim, null, null);
@@ -232,8 +245,12 @@ public final class PgPool implements AutoCloseable {
                             }
                         }
                     }
+                    if (head && (pc != null || slot)) {
+                        waiters.served(waiter, clock.nanoTime());
+                        waiter = null;
+                    }
                 }
-                if (pc == null && !slot) {
+                if (pc == null && !slot && waiter == null) {
                     start = startOf(start);
                     waiter = new Waiter(credentials, Thread.currentThread(), start);
                     waiters.add(waiter);
@@ -247,9 +264,14 @@ public final class PgPool implements AutoCloseable {
                 events.reachedMaxSize(maxSize);
             }
             if (waiter != null) {
-                slot = await(waiter) == Waiter.Grant.SLOT;
+                Waiter.Grant grant = await(waiter);
+                if (grant == null) {
+                    continue; // nudged, or time to note that the queue starves: look again, keeping the place
+                }
+                slot = grant == Waiter.Grant.SLOT;
                 pc = waiter.connection();
                 now = clock.nanoTime();
+                waiter = null;
             }
             if (slot) {
                 return openInSlot(credentials, startOf(start));
@@ -291,10 +313,19 @@ public final class PgPool implements AutoCloseable {
         return result;
     }
 
-    /** Waits until the waiter is granted something; gives up when its MaxWait runs out or it is interrupted. */
+    /**
+     * Waits until the waiter is granted something or should look again; gives up when its MaxWait runs out or it is
+     * interrupted.
+     *
+     * @return the grant, or {@code null} to look again (the waiter is still queued)
+     */
     private Waiter.Grant await(Waiter waiter) throws SQLException {
-        Waiter.Grant grant = waiter.awaitGrant(clock, deadline(waiter.start));
+        long deadline = deadline(waiter.start);
+        Waiter.Grant grant = waiter.awaitGrant(clock, deadline, waiters);
         if (grant == null) {
+            if (!waiter.mustGiveUp(clock, deadline)) {
+                return null;
+            }
             PoolStatistics snapshot = null;
             lock.lock();
             try {
@@ -388,16 +419,23 @@ public final class PgPool implements AutoCloseable {
         }
         boolean reusable = !pc.isBroken() && cleaned(pc);
         long now = clock.recentNanoTime();
-        // Only a connection lent without the lock is still listed; it goes back the same way while nobody waits.
-        if (reusable && lockFree && pc.isListed() && waiters.sizeHint() == 0 && !closed
+        // Only a connection lent without the lock is still listed; it goes back the same way unless the queue
+        // starves, when it must go to the longest waiter.
+        if (reusable && lockFree && pc.isListed() && !closed && !waiters.starving()
                 && health.farFromExpiry(pc, now) && !health.isEvicted(pc)) {
             pc.touch(now);
             pc.markIdle(); // it is still in the idle list, so marking it idle puts it back
             hotLane.remember(pc);
             // Read after marking it idle (a borrower about to wait, or close(), writes first, then reads the
             // states): if either changed meanwhile, take it back and go the locked way.
-            if (waiters.sizeHint() == 0 && pc.isListed() && !closed && !health.isEvicted(pc)) {
-                return;
+            if (pc.isListed() && !closed && !health.isEvicted(pc)) {
+                if (waiters.sizeHint() == 0) {
+                    return;
+                }
+                if (!waiters.starving()) {
+                    waiters.nudge(); // it stays idle for whoever comes first; the head looks too
+                    return;
+                }
             }
             if (!pc.tryReclaim()) {
                 return; // somebody took it meanwhile: theirs now
@@ -423,31 +461,31 @@ public final class PgPool implements AutoCloseable {
     private void releaseLocked(PooledConnection pc, boolean reusable, long now) {
         CloseReason closeReason = null;
         Waiter handedTo = null;
+        boolean nudge = false;
         lock.lock();
         try {
+            Waiter head = waiters.head();
             if (!reusable) {
                 closeReason = CloseReason.BROKEN;
             } else if (closed) {
                 closeReason = CloseReason.SHUTDOWN;
             } else if (health.isExpired(pc, now)) {
                 closeReason = health.reasonForExpiry(pc);
-            } else if (!waiters.isEmpty()) {
-                Waiter head = waiters.head();
-                if (head.credentials.equals(pc.credentials())) {
-                    waiters.pollHead();
-                    pc.touch(now);
-                    pc.handOver();
-                    lendLocked(pc, now, head.start);
-                    handedTo = head.grantConnection(pc);
-                } else {
-                    // The longest waiter needs other credentials: close this one, and the freed slot goes to them.
-                    closeReason = CloseReason.EVICTED;
-                }
+            } else if (head != null && !head.credentials.equals(pc.credentials())) {
+                // The longest waiter needs other credentials: close this one, and the freed slot goes to them.
+                closeReason = CloseReason.EVICTED;
+            } else if (head != null && waiters.starving()) {
+                waiters.served(head, clock.nanoTime());
+                pc.touch(now);
+                pc.handOver();
+                lendLocked(pc, now, head.start);
+                handedTo = head.grantConnection(pc);
             } else {
                 pc.touch(now);
                 pc.recordBorrower(null);
                 books.listFirst(pc);
                 pc.markIdle();
+                nudge = head != null; // normal mode: it is idle for whoever comes first; the head looks too
             }
             if (closeReason != null) {
                 books.forget(pc, closeReason);
@@ -462,6 +500,9 @@ public final class PgPool implements AutoCloseable {
             events.borrowed(now - handedTo.start);
         } else {
             hotLane.remember(pc);
+            if (nudge) {
+                waiters.nudge();
+            }
         }
     }
 
@@ -556,6 +597,11 @@ public final class PgPool implements AutoCloseable {
     /** @return whether {@link #close()} was called */
     public boolean isClosed() {
         return closed;
+    }
+
+    /** @return whether connections go straight to the longest waiter now (see {@link WaiterQueue}); for tests */
+    boolean queueStarves() {
+        return waiters.starving();
     }
 
     /** The pool's lock: tests hold it from another thread to make a borrower take the lock-free way. */

@@ -67,23 +67,41 @@ final class Waiter {
     }
 
     /**
-     * Parks the waiting thread until it is granted something, {@code deadline} (precise clock) passes, or the thread
-     * is interrupted (the flag is left set). Spurious wake-ups are absorbed here.
+     * Parks the waiting thread until it is granted something, or, being the head of {@code queue}, it is nudged or
+     * has waited the queue's bound, or {@code deadline} (precise clock) passes, or the thread is interrupted (the
+     * flag is left set). Spurious wake-ups are absorbed here.
      *
-     * @return the grant, or {@code null} if the wait ended without one: the caller then takes the waiter off the
-     *     queue under the lock, and must look at {@link #grant()} once more there, since a grant may have come meanwhile
+     * @return the grant, or {@code null} if the wait ended without one: the caller then looks under the lock, where a
+     *     grant may have come meanwhile, and either looks for an idle connection (nudged, or time to note that the
+     *     queue starves) or gives up (deadline, interrupt)
      */
-    Grant awaitGrant(PoolClock clock, long deadline) {
+    Grant awaitGrant(PoolClock clock, long deadline, WaiterQueue queue) {
         for (;;) {
             Grant g = grant;
             if (g != null) {
                 return g;
             }
-            if (thread.isInterrupted() || clock.nanoTime() - deadline >= 0) {
+            long now = clock.nanoTime();
+            if (thread.isInterrupted() || now - deadline >= 0) {
                 return null;
             }
-            clock.parkUntil(this, deadline);
+            long until = deadline;
+            if (queue.isHead(this)) {
+                long starvesAt = start + queue.bound();
+                if (queue.nudgePending() || !queue.starving() && now - starvesAt >= 0) {
+                    return null;
+                }
+                if (!queue.starving() && starvesAt - until < 0) {
+                    until = starvesAt;
+                }
+            }
+            clock.parkUntil(this, until);
         }
+    }
+
+    /** @return whether a wait that ended without a grant must end the borrow: the deadline passed or interrupted */
+    boolean mustGiveUp(PoolClock clock, long deadline) {
+        return thread.isInterrupted() || clock.nanoTime() - deadline >= 0;
     }
 
     /** Unparks the waiting thread; called after the grant, outside the pool's lock. */

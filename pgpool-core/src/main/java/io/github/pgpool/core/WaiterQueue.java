@@ -5,21 +5,85 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The borrowers waiting for a connection, first come, first served, and a size that can be read without the lock.
+ * The borrowers waiting for a connection, first come, first served, and the rule for when a newcomer may go ahead of
+ * them: fast like a pool that lets the running thread take a free connection, fair like a queue.
  *
- * <p>Lock-guarded: every method but {@link #sizeHint()} is called under the pool's lock. The volatile size is what
- * lets connections be lent and given back without the lock while nobody waits: a lock-free path reads it before and
- * after it acts, and backs off to the lock when it is not 0 (see {@link #announce()}).
+ * <p><b>Normal mode.</b> While the longest waiter has waited less than the {@link #bound()} (1 ms, or a quarter of
+ * MaxWait if that is less), a connection given back becomes idle and a newcomer, the returning thread included, may
+ * take it; the head of the queue is nudged ({@link #nudge()}) to look too. Under load most borrows then cost no
+ * thread wake-up, and connections stay warm on the threads that use them.
+ *
+ * <p><b>Starving mode.</b> Once the head has waited the bound, every connection given back goes straight to the
+ * head and newcomers queue behind, as in a strict queue, until a waiter is served that waited less than the bound or
+ * the queue is empty. So no waiter waits more than the bound beyond its first-come-first-served turn, and MaxWait
+ * keeps its meaning: no borrower times out while a connection it could have had went to a newcomer after the bound.
+ * Go's {@code sync.Mutex} switches between the same two modes for the same reason.
+ *
+ * <p>Lock-guarded: every method but the lock-free reads ({@link #sizeHint()}, {@link #starving()},
+ * {@link #isHead}, {@link #nudgePending()}) and {@link #nudge()} is called under the pool's lock.
  */
 final class WaiterQueue {
+    /** The longest a newcomer may go ahead of the head of the queue, unless a quarter of MaxWait is less. */
+    static final long STARVATION_BOUND_NANOS = 1_000_000L;
+
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+    private final long bound;
     /** {@code queue.size()}, or 1 while a borrower has announced that it may be about to wait. */
     private volatile int size;
+    /** The head of the queue, readable without the lock, for nudges. */
+    private volatile Waiter head;
+    private volatile boolean starving;
+    /** A connection became idle while borrowers wait: the head should look once more. */
+    private volatile boolean nudgePending;
 
-    /** @return the number of waiters, possibly a moment old; read without the lock by the lock-free paths */
+    WaiterQueue(long maxWaitNanos) {
+        this.bound = Math.min(STARVATION_BOUND_NANOS, Math.max(1, maxWaitNanos / 4));
+    }
+
+    /** @return how long the head may wait before the queue starts to starve */
+    long bound() {
+        return bound;
+    }
+
+    // ---- Read without the lock ----------------------------------------------------------------------------------
+
+    /** @return the number of waiters, possibly a moment old */
     int sizeHint() {
         return size;
     }
+
+    /** @return whether connections go straight to the head of the queue and newcomers must queue */
+    boolean starving() {
+        return starving;
+    }
+
+    /** @return whether {@code w} is the head of the queue (possibly a moment old) */
+    boolean isHead(Waiter w) {
+        return head == w;
+    }
+
+    /** @return whether the head should look for an idle connection once more */
+    boolean nudgePending() {
+        return nudgePending;
+    }
+
+    /**
+     * A connection was just marked idle while borrowers wait (normal mode): the head is asked to look once more,
+     * unless it already is. Lock-free. A connection given back marks itself idle before it nudges, and a borrower
+     * that becomes head is listed as head before it reads {@link #nudgePending()} to decide whether to park: so
+     * either the nudger sees the new head and wakes it, or the new head sees the nudge and looks.
+     */
+    void nudge() {
+        if (!nudgePending) {
+            nudgePending = true;
+            Waiter h = head;
+            if (h != null) {
+                h.wake();
+            }
+        }
+    }
+
+    // ---- Under the lock -----------------------------------------------------------------------------------------
 
     boolean isEmpty() {
         return queue.isEmpty();
@@ -33,9 +97,9 @@ final class WaiterQueue {
      * The "announce, then look once more" handshake with lock-free returns. A borrower that found nothing idle calls
      * this before its last look at the idle list. A connection given back without the lock is first marked idle
      * (still listed), then the returning thread reads the size: if it reads 0, it ran before this announcement, so the
-     * last look finds its connection; if it reads the announcement, it takes its connection back to the lock, where
-     * it is handed to the waiter. Either way no connection sits idle while a borrower parks. {@link #settle()} ends
-     * the announcement if the borrower did not queue after all.
+     * last look finds its connection; if it reads the announcement, it nudges, and the borrower, about to be the head,
+     * sees the nudge before it parks. Either way no connection sits idle while a borrower parks. {@link #settle()}
+     * ends the announcement if the borrower did not queue after all.
      */
     void announce() {
         size = 1;
@@ -48,26 +112,42 @@ final class WaiterQueue {
 
     void add(Waiter w) {
         queue.addLast(w);
-        size = queue.size();
+        changed();
     }
 
-    /** @return whether {@code w} was still queued (it timed out or was interrupted before anything was granted) */
+    /** The head is about to look for an idle connection itself: it takes the nudge, and notes whether it starves. */
+    void headLooks(Waiter w, long now) {
+        nudgePending = false;
+        if (now - w.start >= bound) {
+            starving = true;
+        }
+    }
+
+    /**
+     * A waiter leaves the queue served (it took a connection or a slot, or was handed one): the queue stops starving
+     * if this one waited less than the bound or nobody is left.
+     */
+    void served(Waiter w, long now) {
+        queue.remove(w);
+        if (queue.isEmpty() || now - w.start < bound) {
+            starving = false;
+        }
+        changed();
+    }
+
+    /** @return whether {@code w} was still queued (it gave up before anything was granted) */
     boolean remove(Waiter w) {
         boolean removed = queue.remove(w);
-        size = queue.size();
+        if (queue.isEmpty()) {
+            starving = false;
+        }
+        changed();
         return removed;
     }
 
     /** @return the longest waiter, or {@code null} */
     Waiter head() {
         return queue.peekFirst();
-    }
-
-    /** Takes the longest waiter off the queue, to grant it something. */
-    Waiter pollHead() {
-        Waiter w = queue.pollFirst();
-        size = queue.size();
-        return w;
     }
 
     /** Grants "closed" to every waiter and empties the queue; the caller wakes them after the lock. */
@@ -77,7 +157,23 @@ final class WaiterQueue {
         while ((w = queue.pollFirst()) != null) {
             released.add(w.grantClosed());
         }
-        size = 0;
+        starving = false;
+        changed();
         return released;
+    }
+
+    /**
+     * After any change: the lock-free views follow, and a new head inherits a nudge that its predecessor left
+     * unanswered (it was served another way): it is woken to look, or the idle connection behind the nudge would wait
+     * for the next nudge, which a pending one suppresses.
+     */
+    private void changed() {
+        size = queue.size();
+        Waiter was = head;
+        Waiter now = queue.peekFirst();
+        head = now;
+        if (now != null && now != was && nudgePending) {
+            now.wake();
+        }
     }
 }

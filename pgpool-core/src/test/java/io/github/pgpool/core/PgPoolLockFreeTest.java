@@ -176,7 +176,7 @@ class PgPoolLockFreeTest {
     }
 
     @Test
-    void aNewcomerDoesNotTakeItsLastConnectionPastAWaiter() throws Exception {
+    void aNewcomerDoesNotTakeItsLastConnectionPastAStarvingWaiter() throws Exception {
         pool(2);
         CountDownLatch returned = new CountDownLatch(1);
         CountDownLatch again = new CountDownLatch(1);
@@ -192,6 +192,8 @@ class PgPoolLockFreeTest {
         PooledConnection second = pool.borrow(); // the pool is full
         CompletableFuture<PooledConnection> waiter = start("waiter", pool::borrow);
         Await.until("a waiter", Duration.ofSeconds(10), () -> pool.statistics().waiting() == 1);
+        clock.advance(Duration.ofMillis(1)); // the waiter has waited the queue's bound: the queue starves
+        Await.until("the queue to starve", Duration.ofSeconds(10), pool::queueStarves);
         idle.release();
         assertThat(waiter.get(10, TimeUnit.SECONDS)).isSameAs(idle); // handed over, never idle
         CompletableFuture<PooledConnection> late = start("late waiter", pool::borrow);

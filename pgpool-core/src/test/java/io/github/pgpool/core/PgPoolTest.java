@@ -157,9 +157,12 @@ class PgPoolTest {
 
     @Test
     void aReturnedConnectionGoesToTheWaiterNotToABargingNewcomer() throws Exception {
-        pool(FakeClock.manual(), b -> b.maxSize(1));
+        FakeClock clock = FakeClock.manual();
+        pool(clock, b -> b.maxSize(1));
         PooledConnection only = pool.borrow();
         CompletableFuture<PooledConnection> waiter = borrowInBackground("waiter", null);
+        clock.advance(Duration.ofMillis(1)); // the waiter has waited the queue's bound: the queue starves
+        Await.until("the queue to starve", Duration.ofSeconds(10), pool::queueStarves);
         only.release();
         // The connection was handed over inside release(): the newcomer finds nothing idle and must queue.
         assertThat(pool.statistics().idle()).isZero();
