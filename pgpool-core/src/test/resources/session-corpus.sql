@@ -184,6 +184,41 @@ update pg_catalog.pg_settings set setting = 'h1' where name = 'application_name'
 WITH u AS (UPDATE pg_settings SET setting = 'h1_x' WHERE name = 'search_path' RETURNING name) SELECT * FROM u
 --- probe select-pg-settings
 SELECT name, setting FROM pg_settings WHERE name = 'search_path'
+--- leak set-config-local-custom-defines-placeholder
+SELECT set_config('h1app.tenant', '42', true)
+--- probe show-undefined-custom
+SHOW h1app.uid
+--- probe current-setting-undefined-custom
+SELECT current_setting('h1app.uid')
+--- harmless current-setting-missing-ok
+SELECT current_setting('h1app.uid', true)
+--- leak set-quoted-name
+SET "search_path" = h1_x
+--- leak set-config-rows-from
+SELECT * FROM ROWS FROM (set_config('search_path', 'h1_x', false))
+--- leak set-config-xmlelement
+SELECT xmlelement(name x, set_config('search_path', 'h1_x', false))
+--- leak set-config-group-by
+SELECT a FROM h1_t GROUP BY ROLLUP (a), set_config('search_path', 'h1_x', false)
+--- leak set-config-jdbc-fn
+SELECT {fn ucase(set_config('search_path', 'h1_x', false))}
+--- leak set-config-insert-select
+INSERT INTO h1_t (a, b) SELECT 200, set_config('search_path', 'h1_x', false) ON CONFLICT (a) DO NOTHING
+--- leak set-config-merge
+MERGE INTO h1_t t USING (SELECT 1 AS a) s ON t.a = s.a
+WHEN MATCHED THEN UPDATE SET b = set_config('search_path', 'h1_x', false)
+--- leak set-config-after-ordinality
+SELECT * FROM unnest(ARRAY[1]) WITH ORDINALITY AS u(x, n), set_config('search_path', 'h1_x', false) s
+--- leak set-config-after-time-zone
+SELECT x::timestamp with time zone, set_config('search_path', 'h1_x', false) FROM (SELECT now() AS x) s
+--- leak set-config-after-cte
+WITH x AS (SELECT 1) SELECT a, set_config('search_path', 'h1_x', false) FROM h1_t
+--- leak set-config-after-like
+SELECT * FROM h1_t t WHERE t.b NOT LIKE set_config('search_path', 'h1_x', false)
+--- leak set-config-scalar-subquery
+SELECT (SELECT 1) AS v, (SELECT set_config('search_path', 'h1_x', false))
+--- probe set-config-not-run
+SELECT set_config('search_path', 'h1_x', false) WHERE false
 
 # ---------------------------------------------------------------------------------------------------------------
 # Comments and line terminators that hide a statement
@@ -361,6 +396,18 @@ SELECT pg_catalog.nextval('public.h1_s')
 SELECT setval('h1_s', 42)
 --- probe setval-not-called
 SELECT setval('h1_s2', 42, false)
+--- leak nextval-from-series
+SELECT nextval('h1_s') FROM generate_series(1, 2) g(n)
+--- leak nextval-in-subquery
+SELECT count(*) FROM (SELECT nextval('h1_s')) s
+--- leak nextval-values
+VALUES (nextval('h1_s'))
+--- leak nextval-explain-analyze
+EXPLAIN ANALYZE SELECT nextval('h1_s')
+--- leak nextval-explain-cte
+EXPLAIN (ANALYZE) WITH x AS (SELECT nextval('h1_s')) SELECT * FROM x
+--- probe truncate-restart-identity
+TRUNCATE h1_serial RESTART IDENTITY
 --- harmless currval
 SELECT currval('h1_s')
 --- harmless lastval
@@ -541,3 +588,27 @@ SELECT ARRAY[1, 2], '{1,2}'::int[], ARRAY(SELECT a FROM h1_t), ROW(1, 2)
 BEGIN; SELECT pg_advisory_xact_lock(9); COMMIT
 --- harmless sleep
 SELECT pg_sleep(0)
+--- harmless any-subquery
+SELECT * FROM h1_t WHERE b = ANY (SELECT unnest(ARRAY['one']))
+--- harmless case-left-right
+SELECT CASE WHEN a > 1 THEN left(b, 1) ELSE right(b, 1) END FROM h1_t
+--- harmless rollup
+SELECT a, count(*) FROM h1_t GROUP BY ROLLUP (a)
+--- harmless grouping-sets
+SELECT a, count(*) FROM h1_t GROUP BY GROUPING SETS ((a), ())
+--- harmless time-zone-type
+SELECT x::timestamp with time zone, x::time(3) with time zone FROM (SELECT now() AS x) s
+--- harmless ordinality
+SELECT * FROM unnest(ARRAY[1, 2]) WITH ORDINALITY AS u(x, n)
+--- harmless within-group
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY a) FROM h1_t
+--- harmless tablesample
+SELECT * FROM h1_t TABLESAMPLE system (100) REPEATABLE (1)
+--- harmless set-local-in-transaction
+BEGIN; SET LOCAL statement_timeout = '5s'; SET LOCAL search_path = h1_x; SELECT 1; COMMIT
+--- harmless declare-in-transaction
+BEGIN; DECLARE h1_c NO SCROLL CURSOR WITHOUT HOLD FOR SELECT * FROM h1_t; COMMIT
+--- harmless hibernate-sequence-read
+select currval('h1_s2'), lastval()
+--- harmless jsonb-question-operator
+SELECT '{"a":1}'::jsonb ?? 'a', '{"a":1}'::jsonb ??| ARRAY['a']

@@ -18,11 +18,11 @@ import static io.github.pgpool.core.SqlLexer.UNICODE_QUOTED;
 import static io.github.pgpool.core.SqlLexer.WORD;
 
 /**
- * The rules {@link SqlClassifier} documents, applied to one reading of one text: walks {@link SqlLexer}'s tokens
- * statement by statement with one token of lookahead and stops at the first sign that the session may change. Not
- * thread-safe: one instance per classification.
+ * The rules {@link SqlClassifier} documents, applied to one reading of one text: walks the tokens statement by
+ * statement and stops at the first sign that the session may change. Not thread-safe: one instance per
+ * classification.
  */
-final class SqlStatementRules {
+final class SqlStatementRules extends SqlTokenWindow {
     private static final String[] HARMLESS_VERBS = {"select", "values", "table", "with", "insert", "update", "delete",
         "merge", "show", "notify", "truncate", "lock", "begin", "start", "commit", "end", "rollback", "abort",
         "savepoint", "release"};
@@ -48,27 +48,9 @@ final class SqlStatementRules {
     private static final int FOLLOW_VALUES = 2;
     private static final int FOLLOW_OVERRIDING = 4;
 
-    private final String sql;
-    private final SqlLexer lexer;
     /** Per parenthesis depth: the WITH list state, and whether the parenthesis that opened it is a CTE's body. */
     private final byte[] cte = new byte[SqlClassifier.MAX_DEPTH + 1];
     private final boolean[] cteBody = new boolean[SqlClassifier.MAX_DEPTH + 1];
-
-    // The token window: current, previous, the one before, and the next one (lookahead).
-    private int kind = -1;
-    private int start;
-    private int end;
-    private boolean doubled;
-    private int prevKind = -1;
-    private int prevStart;
-    private int prevEnd;
-    private int prev2Kind = -1;
-    private int prev2Start;
-    private int prev2End;
-    private int nextKind;
-    private int nextStart;
-    private int nextEnd;
-    private boolean nextDoubled;
 
     // The current statement.
     private int phase;
@@ -93,13 +75,7 @@ final class SqlStatementRules {
     private int before2End;
 
     SqlStatementRules(String sql, boolean standardConformingStrings) {
-        this.sql = sql;
-        this.lexer = new SqlLexer(sql, standardConformingStrings);
-    }
-
-    /** @return whether this reading of the text had a backslash inside a standard {@code ''} string */
-    boolean backslashInStandardString() {
-        return lexer.backslashInStandardString;
+        super(sql, standardConformingStrings);
     }
 
     /** @return whether, read this way, the text may change the session */
@@ -274,7 +250,10 @@ final class SqlStatementRules {
             return !(prevIsWord("insert") || prevIsWord("merge")); // SELECT ... INTO makes a table
         }
         if (is("with")) {
-            cte[depth] = CTE_NAME;
+            if (!(nextKind == WORD && (at(nextStart, nextEnd, "ordinality") || at(nextStart, nextEnd, "time")
+                    || at(nextStart, nextEnd, "ties")))) {
+                cte[depth] = CTE_NAME; // a WITH list (not WITH ORDINALITY, WITH TIME ZONE, WITH TIES)
+            }
             return false;
         }
         if (is("pg_settings")) {
@@ -430,51 +409,7 @@ final class SqlStatementRules {
         }
     }
 
-    private boolean is(String lowerWord) {
-        return at(start, end, lowerWord);
-    }
-
-    private boolean prevIsWord(String lowerWord) {
-        return prevKind == WORD && at(prevStart, prevEnd, lowerWord);
-    }
-
     private boolean beforeIsWord(String lowerWord) {
         return beforeKind == WORD && at(beforeStart, beforeEnd, lowerWord);
-    }
-
-    /** ASCII-only case folding, as PostgreSQL does for keywords (Java's would match "ſet" to "set"). */
-    private boolean at(int s, int e, String lowerWord) {
-        if (e - s != lowerWord.length()) {
-            return false;
-        }
-        for (int i = 0; i < lowerWord.length(); i++) {
-            if (SqlNames.lower(sql.charAt(s + i)) != lowerWord.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void fetch() {
-        nextKind = lexer.next();
-        nextStart = lexer.start;
-        nextEnd = lexer.end;
-        nextDoubled = lexer.doubled;
-    }
-
-    private void shift() {
-        prev2Kind = prevKind;
-        prev2Start = prevStart;
-        prev2End = prevEnd;
-        prevKind = kind;
-        prevStart = start;
-        prevEnd = end;
-        kind = nextKind;
-        start = nextStart;
-        end = nextEnd;
-        doubled = nextDoubled;
-        if (kind != ERROR && kind != EOF) {
-            fetch();
-        }
     }
 }

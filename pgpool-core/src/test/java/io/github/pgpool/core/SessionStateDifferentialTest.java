@@ -36,6 +36,7 @@ import org.postgresql.core.TransactionState;
 class SessionStateDifferentialTest {
     private static final long SEED = Long.getLong("pgpool.corpus.seed", 20261201L);
     private static final int VARIANTS = 3;
+    private static final int WORKERS = 2;
     private static List<Outcome> outcomes;
 
     /** One text to run: an entry's own text or a variant of it. */
@@ -48,6 +49,10 @@ class SessionStateDifferentialTest {
 
     /** A new session and its fingerprint. */
     record Opened(Connection connection, Map<String, String> fingerprint) {
+    }
+
+    /** One worker's outcomes, in its order, and how many sessions it opened. */
+    record Share(List<Outcome> outcomes, int sessions) {
     }
 
     /** What the server and the classifier said about one case. */
@@ -76,13 +81,39 @@ class SessionStateDifferentialTest {
             }
         }
         long start = System.nanoTime();
-        List<Outcome> results = new ArrayList<>();
-        try (Session standard = new Session(fingerprint, false); Session scsOff = new Session(fingerprint, true)) {
-            for (Case c : cases) {
-                results.add((c.entry().scsOff() ? scsOff : standard).run(c));
+        // Two workers, each with sessions of its own: the run is bound by round trips, not by one core.
+        ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
+        try {
+            List<Future<Share>> parts = new ArrayList<>();
+            for (int w = 0; w < WORKERS; w++) {
+                int first = w;
+                parts.add(workers.submit(() -> runShare(fingerprint, cases, first)));
             }
-            outcomes = results;
-            report(standard.sessions + scsOff.sessions, (System.nanoTime() - start) / 1_000_000);
+            Outcome[] ordered = new Outcome[cases.size()];
+            int sessions = 0;
+            for (int w = 0; w < WORKERS; w++) {
+                Share part = parts.get(w).get();
+                for (int i = 0; i < part.outcomes().size(); i++) {
+                    ordered[w + i * WORKERS] = part.outcomes().get(i);
+                }
+                sessions += part.sessions();
+            }
+            outcomes = List.of(ordered);
+            report(sessions, (System.nanoTime() - start) / 1_000_000);
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    /** Runs every WORKERS-th case from {@code first}. */
+    private static Share runShare(SessionFingerprint fingerprint, List<Case> cases, int first) throws Exception {
+        List<Outcome> out = new ArrayList<>();
+        try (Session standard = new Session(fingerprint, false); Session scsOff = new Session(fingerprint, true)) {
+            for (int i = first; i < cases.size(); i += WORKERS) {
+                Case c = cases.get(i);
+                out.add((c.entry().scsOff() ? scsOff : standard).run(c));
+            }
+            return new Share(out, standard.sessions + scsOff.sessions);
         }
     }
 
