@@ -27,7 +27,7 @@ final class SqlNames {
     static final int HARMLESS_FUNCTION = 16;
     static final int JDBC_ESCAPE_FUNCTION = 32;
 
-    /** The {fn ...} names pgjdbc 42.7 rewrites into built-in expressions (EscapedFunctions2); others pass as they are. */
+    /** The {fn ...} names pgjdbc 42.7 rewrites into built-ins (EscapedFunctions2); others pass as they are. */
     private static final String[] JDBC_ESCAPES = {"ceiling", "log", "log10", "power", "truncate", "char", "concat",
         "insert", "lcase", "left", "length", "locate", "ltrim", "right", "rtrim", "space", "substring", "ucase",
         "curdate", "curtime", "dayname", "dayofmonth", "dayofweek", "dayofyear", "hour", "minute", "month", "monthname",

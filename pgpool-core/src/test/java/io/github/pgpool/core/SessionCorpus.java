@@ -292,7 +292,8 @@ final class SessionCorpus {
             } else if (c == '$' && i + 1 < n && !Character.isDigit(sql.charAt(i + 1))) {
                 int close = sql.indexOf('$', i + 1);
                 String tag = close < 0 ? null : sql.substring(i, close + 1);
-                int stop = tag == null || !tag.matches("\\$([A-Za-z_][A-Za-z_0-9]*)?\\$") ? -1 : sql.indexOf(tag, close + 1);
+                boolean valid = tag != null && tag.matches("\\$([A-Za-z_][A-Za-z_0-9]*)?\\$");
+                int stop = valid ? sql.indexOf(tag, close + 1) : -1;
                 end = stop < 0 ? i + 1 : stop + tag.length();
             } else if (isWordStart(c)) {
                 end = i;

@@ -89,14 +89,15 @@ final class SessionFingerprint {
                 + " UNION ALL SELECT pg_catalog.concat('advisory ', classid, '/', objid, '/', objsubid), mode"
                 + " FROM pg_catalog.pg_locks WHERE pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()"
                 + " AND locktype OPERATOR(pg_catalog.=) 'advisory'"
-                + " UNION ALL SELECT pg_catalog.concat('currval ', s), public.h1_session_currval(s::pg_catalog.regclass)"
+                + " UNION ALL SELECT pg_catalog.concat('currval ', s),"
+                + " public.h1_session_currval(s::pg_catalog.regclass)"
                 + " FROM pg_catalog.unnest(" + sequences + ") s" // by text: regclass output follows search_path
                 + " UNION ALL SELECT 'lastval', public.h1_session_lastval()";
         String base = TestDatabase.adminUrl().replaceFirst("/[^/?]*(\\?|$)", "/" + db.name + "$1");
         return new SessionFingerprint(base + (base.contains("?") ? "&" : "?") + "prepareThreshold=0", q);
     }
 
-    /** @return the sequences of schema public as a text[] literal of qualified names: the corpus's, fixed once set up */
+    /** @return the corpus's sequences (schema public, fixed once set up) as a text[] literal of qualified names */
     private static String sequences(TestDatabase db) {
         String url = TestDatabase.adminUrl().replaceFirst("/[^/?]*(\\?|$)", "/" + db.name + "$1");
         StringBuilder b = new StringBuilder("ARRAY[");

@@ -59,10 +59,11 @@ class SessionResetDetectTest {
             assertThat(query(c, "SELECT current_user = session_user")).isEqualTo("t");
             assertThat(query(c, "SELECT (SELECT count(*) FROM pg_class WHERE relnamespace = pg_my_temp_schema())"
                     + " + (SELECT count(*) FROM pg_prepared_statements WHERE from_sql)"
-                    + " + (SELECT count(*) FROM pg_cursors WHERE name <> '') + (SELECT count(*) FROM pg_listening_channels())"
+                    + " + (SELECT count(*) FROM pg_cursors WHERE name <> '')" // not the unnamed portal of this query
+                    + " + (SELECT count(*) FROM pg_listening_channels())"
                     + " + (SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory')"))
                     .as("temporary tables, prepared statements, cursors, channels and advisory locks").isEqualTo("0");
-            assertThatThrownBy(() -> query(c, "SELECT currval('h1_seq')")).as("currval of an earlier borrower's nextval")
+            assertThatThrownBy(() -> query(c, "SELECT currval('h1_seq')")).as("currval after an earlier nextval")
                     .isInstanceOf(SQLException.class).extracting(t -> ((SQLException) t).getSQLState())
                     .isEqualTo("55000");
         }

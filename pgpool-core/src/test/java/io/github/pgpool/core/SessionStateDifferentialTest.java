@@ -159,7 +159,8 @@ class SessionStateDifferentialTest {
     private static void report(int sessions, long millis) {
         long changed = outcomes.stream().filter(Outcome::changed).count();
         long flagged = outcomes.stream().filter(Outcome::flagged).count();
-        List<Outcome> needless = outcomes.stream().filter(o -> o.flagged() && !o.changed()).collect(Collectors.toList());
+        List<Outcome> needless = outcomes.stream().filter(o -> o.flagged() && !o.changed())
+                .collect(Collectors.toList());
         List<Outcome> opaqueMissed = outcomes.stream()
                 .filter(o -> o.c().entry().kind() == Kind.OPAQUE && o.changed() && !o.flagged())
                 .collect(Collectors.toList());

@@ -17,11 +17,13 @@ class SqlClassifierTest {
         ";", ";;", "-- only a comment", "/* only /* a */ comment */",
         // what JPA/Hibernate send
         "select p1_0.id,p1_0.name,p1_0.version from person p1_0 where p1_0.id=?",
-        "insert into person (name,version,id) values (?,?,?)", "update person set name=?,version=? where id=? and version=?",
+        "insert into person (name,version,id) values (?,?,?)",
+        "update person set name=?,version=? where id=? and version=?",
         "select count(*) from person p1_0 where lower(p1_0.name) like lower(?) escape ''",
         "select p1_0.id from person p1_0 order by p1_0.name offset ? rows fetch first ? rows only",
         "select p1_0.id from person p1_0 where p1_0.id=? for update skip locked",
-        "select exists(select 1 from person where id = ?)", "SELECT * FROM t WHERE id = ANY (?) AND b IN (SELECT b FROM u)",
+        "select exists(select 1 from person where id = ?)",
+        "SELECT * FROM t WHERE id = ANY (?) AND b IN (SELECT b FROM u)",
         "SELECT coalesce(max(id), 0), nullif(a, ''), greatest(1, 2), now(), current_timestamp(3), current_date FROM t",
         "SELECT date_trunc('day', d), extract(epoch from d), trim(both ' ' from s), position('a' in s), "
                 + "substring(s from 1 for 2), overlay(s placing 'x' from 1), to_char(d, 'YYYY') FROM t",
@@ -30,13 +32,16 @@ class SqlClassifierTest {
         "SELECT pg_catalog.lower(?), \"lower\"(?), PG_CATALOG . \"upper\" /* c */ (?)",
         "SELECT currval('s'), lastval(), pg_advisory_xact_lock(1), pg_try_advisory_xact_lock(2)",
         // grammar that looks like a call but is not
-        "INSERT INTO s.t (a, b) VALUES (1, 2)", "INSERT INTO t AS x (a) VALUES (1)", "INSERT INTO \"T\" (\"a\") SELECT 1",
+        "INSERT INTO s.t (a, b) VALUES (1, 2)", "INSERT INTO t AS x (a) VALUES (1)",
+        "INSERT INTO \"T\" (\"a\") SELECT 1",
         "INSERT INTO t (a, b) VALUES (?, ?) ON CONFLICT (a) DO UPDATE SET b = excluded.b",
         "INSERT INTO t VALUES (1) ON CONFLICT ((lower(b))) DO NOTHING",
         "WITH RECURSIVE r (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT count(*) FROM r",
         "WITH x (a) AS (SELECT 1), y (b) AS MATERIALIZED (SELECT 2) SELECT * FROM x, y",
-        "WITH x AS NOT MATERIALIZED (SELECT 1) SELECT * FROM x", "WITH d AS (DELETE FROM t RETURNING *) INSERT INTO u SELECT * FROM d",
-        "SELECT g.n FROM generate_series(1, 3) AS g(n)", "SELECT u.x FROM unnest(?) u(x)", "SELECT * FROM (VALUES (1)) v (a)",
+        "WITH x AS NOT MATERIALIZED (SELECT 1) SELECT * FROM x",
+        "WITH d AS (DELETE FROM t RETURNING *) INSERT INTO u SELECT * FROM d",
+        "SELECT g.n FROM generate_series(1, 3) AS g(n)", "SELECT u.x FROM unnest(?) u(x)",
+        "SELECT * FROM (VALUES (1)) v (a)",
         "SELECT * FROM unnest(?) WITH ORDINALITY AS t(x, n)",
         "SELECT row_number() OVER (PARTITION BY a ORDER BY b), count(*) FILTER (WHERE a > 0) FROM t GROUP BY a",
         "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY a) FROM t", "SELECT a FROM t GROUP BY ROLLUP (a)",
@@ -44,18 +49,21 @@ class SqlClassifierTest {
         "MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN UPDATE SET a = s.a "
                 + "WHEN NOT MATCHED THEN INSERT (id, a) VALUES (s.id, s.a)",
         "MERGE INTO t USING s ON true WHEN NOT MATCHED THEN INSERT (id) OVERRIDING SYSTEM VALUE VALUES (1)",
-        "SELECT a LIKE (b), s ILIKE (?), x SIMILAR TO (y) FROM t", "SELECT * FROM t TABLESAMPLE system (10) REPEATABLE (1)",
+        "SELECT a LIKE (b), s ILIKE (?), x SIMILAR TO (y) FROM t",
+        "SELECT * FROM t TABLESAMPLE system (10) REPEATABLE (1)",
         "SELECT ARRAY(SELECT 1), ROW(1, 2), '{1,2}'::int[] @> ARRAY[1]",
         // literals and comments that hold what would otherwise count
         "SELECT $$;SET search_path = x;$$", "SELECT $a$ $$ ; SET x = 1; $a$", "SELECT 'a;b', E'\\';', \"x;y\" FROM t",
-        "SELECT 'set_config(''a'', ''b'', false)'", "SELECT 1 -- ; SET x = 1\r\n", "/* a /* SET x = 1; */ c */ SELECT 1",
+        "SELECT 'set_config(''a'', ''b'', false)'", "SELECT 1 -- ; SET x = 1\r\n",
+        "/* a /* SET x = 1; */ c */ SELECT 1",
         "SELECT 'a'\n'b'", "SELECT 'a' -- c\n 'b'", "SELECT U&'d!0061t' UESCAPE '!', B'101', X'1F', N'x'",
         "SELECT 1e5, .5, 1.5e-3, 0x1F, a$b, \"a\"\"b\" FROM t", "SELECT ? ?? 'key', ?::jsonb ->> 'a'",
         // JDBC escapes pgjdbc turns into built-ins
         "SELECT {fn ucase(?)}, {fn abs(-1)}, {d '2020-01-01'}, {ts '2020-01-01 00:00:00'}",
         "SELECT * FROM {oj t LEFT OUTER JOIN u ON u.id = t.id} WHERE a LIKE ? {escape '!'}",
         // statements that end with the transaction the pool ends
-        "BEGIN; SELECT 1; COMMIT", "START TRANSACTION ISOLATION LEVEL SERIALIZABLE", "SAVEPOINT a", "RELEASE SAVEPOINT a",
+        "BEGIN; SELECT 1; COMMIT", "START TRANSACTION ISOLATION LEVEL SERIALIZABLE", "SAVEPOINT a",
+        "RELEASE SAVEPOINT a",
         "ROLLBACK TO SAVEPOINT a", "SET LOCAL search_path = x", "set local statement_timeout to '5s'",
         "SET LOCAL ROLE other", "SET CONSTRAINTS ALL DEFERRED", "DECLARE c CURSOR FOR SELECT 1",
         "DECLARE c NO SCROLL CURSOR WITHOUT HOLD FOR SELECT * FROM t", "SHOW search_path", "NOTIFY c, 'x'",
@@ -68,7 +76,8 @@ class SqlClassifierTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"SET search_path TO x", "set role other", "SET SESSION AUTHORIZATION x", "RESET ALL",
-        "CREATE TEMP TABLE t (a int)", "PREPARE p AS SELECT 1", "LISTEN channel", "DECLARE c CURSOR WITH HOLD FOR SELECT 1",
+        "CREATE TEMP TABLE t (a int)", "PREPARE p AS SELECT 1", "LISTEN channel",
+        "DECLARE c CURSOR WITH HOLD FOR SELECT 1",
         "SELECT pg_advisory_lock(1)", "select pg_try_advisory_lock(1)", "SELECT set_config('search_path', 'x', false)",
         "SELECT 1; SET search_path TO x", "DO $$ BEGIN PERFORM 1; END $$", "CALL proc()", "SELECT * INTO TEMP t FROM x",
         "LOAD 'plugin'", "DISCARD ALL", "UNLISTEN *", "DEALLOCATE ALL", "COPY t TO STDOUT", "CREATE TABLE t (a int)",
@@ -106,7 +115,8 @@ class SqlClassifierTest {
         "SELECT 1 AS a$b$; SET x = 1", "SELECT E'a'\n'b'", "SELECT B'1'\n'0'", "SELECT 'unterminated",
         "SELECT \"unterminated", "SELECT 1 /* unterminated", "SELECT $$ unterminated", "SELECT $t$ x $t", "SELECT $",
         "SELECT $?$ , 1 , $$", "SELECT $a?", "SELECT 1)", "EXPLAIN (ANALYZE; SET x = 1",
-        "INSERT INTO t VALUES (1) ON CONFLICT (a) WHERE a > 0 DO NOTHING", "SELECT 1 FROM t WHERE a IN (SELECT b INTO x FROM u)",
+        "INSERT INTO t VALUES (1) ON CONFLICT (a) WHERE a > 0 DO NOTHING",
+        "SELECT 1 FROM t WHERE a IN (SELECT b INTO x FROM u)",
         "INSERT INTO t SELECT 1 INTO x", "DECLARE c CURSOR FOR SELECT nextval('s')", "EXPLAIN SELECT nextval('s')",
         "SELECT\u00a0set_config('a', 'b', false)", "\u017fELECT 1", "SELECT 1; \u000bSET x = 1"})
     void statementsThatMayChangeTheSessionAreNoticed(String sql) {
@@ -147,7 +157,8 @@ class SqlClassifierTest {
         assertThat(tokens("e'\\'' n'x' b'1' X'F' u&'\\0061' U&\"i\" \"q\"\"q\"", true))
                 .containsExactly("STRING e'\\''", "STRING n'x'", "STRING b'1'", "STRING X'F'", "STRING u&'\\0061'",
                         "UNICODE_QUOTED i", "QUOTED q\"\"q");
-        assertThat(tokens("$$a$b$$ $x$ $$ $x$ $x", true)).containsExactly("STRING $$a$b$$", "STRING $x$ $$ $x$", "ERROR $");
+        assertThat(tokens("$$a$b$$ $x$ $$ $x$ $x", true)).containsExactly("STRING $$a$b$$", "STRING $x$ $$ $x$",
+        "ERROR $");
         assertThat(tokens("'a'\n  'b' 'c'", true)).containsExactly("STRING 'a'\n  'b'", "STRING 'c'");
         assertThat(tokens("'a\\' x", true)).containsExactly("STRING 'a\\'", "WORD x");
         assertThat(tokens("'a\\' x'", false)).containsExactly("STRING 'a\\' x'");
@@ -177,7 +188,8 @@ class SqlClassifierTest {
     }
 
     private static List<String> tokens(String sql, boolean standardConformingStrings) {
-        String[] names = {"EOF", "ERROR", "WORD", "QUOTED", "UNICODE_QUOTED", "STRING", "NUMBER", "PARAM", "(", ")", "[",
+        String[] names = {"EOF", "ERROR", "WORD", "QUOTED", "UNICODE_QUOTED", "STRING", "NUMBER", "PARAM", "(", ")",
+        "[",
             "]", ",", ";", ".", "{", "}", "OP"};
         SqlLexer lexer = new SqlLexer(sql, standardConformingStrings);
         List<String> out = new ArrayList<>();

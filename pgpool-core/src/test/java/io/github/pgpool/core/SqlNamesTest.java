@@ -25,7 +25,8 @@ class SqlNamesTest {
         "pg_advisory_lock_shared", "pg_advisory_unlock", "pg_advisory_unlock_shared", "pg_advisory_unlock_all",
         "pg_try_advisory_lock", "pg_try_advisory_lock_shared", "pg_backup_start", "pg_backup_stop",
         "pg_create_logical_replication_slot", "pg_create_physical_replication_slot", "pg_copy_logical_replication_slot",
-        "pg_copy_physical_replication_slot", "pg_replication_origin_session_setup", "pg_replication_origin_session_reset",
+        "pg_copy_physical_replication_slot", "pg_replication_origin_session_setup",
+        "pg_replication_origin_session_reset",
         "pg_replication_origin_xact_setup", "pg_replication_origin_xact_reset", "query_to_xml", "query_to_xmlschema",
         "query_to_xml_and_xmlschema", "cursor_to_xml", "cursor_to_xmlschema", "ts_stat", "ts_rewrite",
         "pg_stop_making_pinned_objects", "plpgsql_call_handler", "plpgsql_inline_handler", "plpgsql_validator"};
@@ -46,7 +47,8 @@ class SqlNamesTest {
                 }
             }
             String denied = String.join("', '", DENIED);
-            try (ResultSet rs = s.executeQuery("SELECT proname FROM pg_proc WHERE pronamespace = 'pg_catalog'::regnamespace"
+            try (ResultSet rs = s.executeQuery("SELECT proname FROM pg_proc"
+                    + " WHERE pronamespace = 'pg_catalog'::regnamespace"
                     + " AND prokind <> 'p' AND proname NOT IN ('" + denied + "') AND proname !~ '^binary_upgrade_'"
                     + " GROUP BY proname")) {
                 while (rs.next()) {
@@ -57,7 +59,8 @@ class SqlNamesTest {
         assertThat(file.get("functions")).doesNotContain(DENIED).noneMatch(n -> n.startsWith("binary_upgrade_"))
                 .contains("lower", "count", "now", "currval", "lastval", "pg_advisory_xact_lock");
         String header = header();
-        assertThat(Arrays.stream(DENIED).filter(n -> !header.contains(n))).as("denied names the header lists").isEmpty();
+        assertThat(Arrays.stream(DENIED).filter(n -> !header.contains(n))).as("denied names missing in the header")
+                .isEmpty();
         for (String section : server.keySet()) {
             TreeSet<String> missing = new TreeSet<>(server.get(section));
             missing.removeAll(file.getOrDefault(section, new TreeSet<>()));
