@@ -42,13 +42,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * operators and casts, functions called with field notation ({@code t.f}), and user functions that overload a
  * built-in name for other argument types. Applications whose database does that set {@code SessionReset=always}.
  *
- * <p>Called for every prepared statement: linear time, no regular expressions, allocation only on a cache miss (a
- * lexer and a small state array). Answers are remembered for up to 4096 texts of up to 4 M characters in all.
- * Lock-free and thread-safe: the memo is a concurrent map, everything else is per call.
+ * <p>Called for every statement text an application runs: linear time, no regular expressions, allocation only on
+ * a cache miss (a lexer and small state arrays). Answers are remembered for up to 4096 texts of up to 64 K
+ * characters each and 4 M in all; when the memo is full it starts over (racing threads may overshoot the bounds by
+ * a few entries until the next start). Lock-free and thread-safe: the memo is a concurrent map, all else is per call.
  */
 final class SqlClassifier {
     private static final int MAX_REMEMBERED = 4096;
     private static final long MAX_REMEMBERED_CHARS = 4L << 20;
+    private static final int MAX_REMEMBERED_LENGTH = 64 << 10;
     private static final ConcurrentHashMap<String, Boolean> REMEMBERED = new ConcurrentHashMap<>();
     private static final AtomicLong REMEMBERED_CHARS = new AtomicLong();
 
@@ -67,14 +69,29 @@ final class SqlClassifier {
             return known;
         }
         boolean answer = classify(sql);
-        if (REMEMBERED.size() < MAX_REMEMBERED) {
-            // Reserve the characters first, so that racing threads never overshoot the budget.
-            if (REMEMBERED_CHARS.addAndGet(sql.length()) > MAX_REMEMBERED_CHARS
-                    || REMEMBERED.putIfAbsent(sql, answer) != null) {
-                REMEMBERED_CHARS.addAndGet(-sql.length());
+        int length = sql.length();
+        if (length <= MAX_REMEMBERED_LENGTH) {
+            if (REMEMBERED.size() >= MAX_REMEMBERED || REMEMBERED_CHARS.get() + length > MAX_REMEMBERED_CHARS) {
+                // Full (an application that inlines literals makes a new text per statement): start over, so
+                // that the texts in use come back at once instead of never being remembered again.
+                REMEMBERED.clear();
+                REMEMBERED_CHARS.set(0);
+            }
+            if (REMEMBERED.putIfAbsent(sql, answer) == null) {
+                REMEMBERED_CHARS.addAndGet(length);
             }
         }
         return answer;
+    }
+
+    /** @return how many answers the memo holds (for tests) */
+    static int remembered() {
+        return REMEMBERED.size();
+    }
+
+    /** @return whether the memo holds the answer for {@code sql} (for tests) */
+    static boolean remembers(String sql) {
+        return REMEMBERED.containsKey(sql);
     }
 
     /** @return the answer without the memo (for tests and measurements) */

@@ -183,8 +183,24 @@ class SqlClassifierTest {
     void theMemoRemembersAnswersForTheSameText() {
         String sql = "SELECT 'memo-" + System.nanoTime() + "'";
         assertThat(SqlClassifier.mayChangeSession(sql)).isFalse();
+        int held = SqlClassifier.remembered();
         assertThat(SqlClassifier.mayChangeSession(new String(sql))).isFalse();
+        assertThat(SqlClassifier.remembered()).isEqualTo(held);
         assertThat(SqlClassifier.mayChangeSession(null)).isTrue();
+    }
+
+    @Test
+    void theMemoStaysBoundedAndStartsOverWhenFull() {
+        for (int i = 0; i < 10_000; i++) {
+            SqlClassifier.mayChangeSession("SELECT * FROM t WHERE id = " + i); // literals: a new text every time
+            assertThat(SqlClassifier.remembered()).isLessThanOrEqualTo(4096);
+        }
+        String hot = "SELECT name FROM t WHERE id = ?";
+        SqlClassifier.mayChangeSession(hot);
+        assertThat(SqlClassifier.remembers(hot)).as("a text first used after the memo filled up").isTrue();
+        String huge = "SELECT '" + "x".repeat(100_000) + "'";
+        assertThat(SqlClassifier.mayChangeSession(huge)).isFalse();
+        assertThat(SqlClassifier.remembers(huge)).as("a 100 K text is judged, not remembered").isFalse();
     }
 
     private static List<String> tokens(String sql, boolean standardConformingStrings) {
