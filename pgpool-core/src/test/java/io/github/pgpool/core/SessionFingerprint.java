@@ -24,6 +24,7 @@ import java.util.TreeSet;
  * the loading of PL/pgSQL by a statement: a loaded library is no state a borrower can be handed.)
  * Test connections use {@code prepareThreshold=0} so that pgjdbc never names a server-side statement of its own
  * (which {@code pg_prepared_statements} would show); a statement run once behaves as with the default threshold.
+ * Immutable: the test's worker threads share one instance, each reading through its own connections.
  */
 final class SessionFingerprint {
     private static final String HELPERS = """

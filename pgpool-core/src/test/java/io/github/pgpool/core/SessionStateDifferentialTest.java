@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -31,7 +32,10 @@ import org.postgresql.core.TransactionState;
  * classifier must have said "may change"; the harmless controls must stay unchanged and be classified harmless;
  * statements it flagged that changed nothing are reported, so that its precision is visible.
  *
- * <p>The seed is fixed (override with {@code -Dpgpool.corpus.seed=N}); a failure message shows the exact text.
+ * <p>The seed is fixed (override with {@code -Dpgpool.corpus.seed=N}); a failure message shows the exact text. Two
+ * workers share the cases, each on sessions of its own (a session that changed is replaced by one opened in the
+ * background); the verdicts do not depend on their interleaving, and the corpus's writes touch single rows of h1_
+ * tables, so the workers can wait on each other's locks but not deadlock.
  */
 class SessionStateDifferentialTest {
     private static final long SEED = Long.getLong("pgpool.corpus.seed", 20261201L);
@@ -42,7 +46,7 @@ class SessionStateDifferentialTest {
     /** One text to run: an entry's own text or a variant of it. */
     record Case(Entry entry, String sql, boolean variant) {
         String label() {
-            return entry.kind().name().toLowerCase() + " " + entry.name() + (variant ? " (variant)" : "") + ": "
+            return entry.kind().name().toLowerCase(Locale.ROOT) + " " + entry.name() + (variant ? " (variant)" : "") + ": "
                     + printable(sql);
         }
     }
