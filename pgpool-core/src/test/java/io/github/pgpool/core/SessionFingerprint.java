@@ -1,5 +1,6 @@
 package io.github.pgpool.core;
 
+import io.github.pgpool.testing.TestServerUrl;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -94,13 +95,13 @@ final class SessionFingerprint {
                 + " public.h1_session_currval(s::pg_catalog.regclass)"
                 + " FROM pg_catalog.unnest(" + sequences + ") s" // by text: regclass output follows search_path
                 + " UNION ALL SELECT 'lastval', public.h1_session_lastval()";
-        String base = TestDatabase.adminUrl().replaceFirst("/[^/?]*(\\?|$)", "/" + db.name + "$1");
+        String base = TestServerUrl.withDatabase(db.name);
         return new SessionFingerprint(base + (base.contains("?") ? "&" : "?") + "prepareThreshold=0", q);
     }
 
     /** @return the corpus's sequences (schema public, fixed once set up) as a text[] literal of qualified names */
     private static String sequences(TestDatabase db) {
-        String url = TestDatabase.adminUrl().replaceFirst("/[^/?]*(\\?|$)", "/" + db.name + "$1");
+        String url = TestServerUrl.withDatabase(db.name);
         StringBuilder b = new StringBuilder("ARRAY[");
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT relname FROM pg_class WHERE relkind = 'S'"

@@ -32,15 +32,15 @@ import org.postgresql.core.TransactionState;
  * classifier must have said "may change"; the harmless controls must stay unchanged and be classified harmless;
  * statements it flagged that changed nothing are reported, so that its precision is visible.
  *
- * <p>The seed is fixed (override with {@code -Dpgpool.corpus.seed=N}); a failure message shows the exact text. Two
- * workers share the cases, each on sessions of its own (a session that changed is replaced by one opened in the
- * background); the verdicts do not depend on their interleaving, and the corpus's writes touch single rows of h1_
- * tables, so the workers can wait on each other's locks but not deadlock.
+ * <p>The seed is fixed (override with {@code -Dpgpool.corpus.seed=N}); a failure message shows the exact text.
+ * {@link #WORKERS} workers share the cases, each on sessions of its own (a session that changed is replaced by one
+ * opened in the background); the verdicts do not depend on their interleaving, and the corpus's writes touch single
+ * rows of h1_ tables, so the workers can wait on each other's locks but not deadlock.
  */
 class SessionStateDifferentialTest {
     private static final long SEED = Long.getLong("pgpool.corpus.seed", 20261201L);
     private static final int VARIANTS = 3;
-    private static final int WORKERS = 2;
+    private static final int WORKERS = 3;
     private static List<Outcome> outcomes;
 
     /** One text to run: an entry's own text or a variant of it. */
@@ -85,7 +85,7 @@ class SessionStateDifferentialTest {
             }
         }
         long start = System.nanoTime();
-        // Two workers, each with sessions of its own: the run is bound by round trips, not by one core.
+        // Workers with sessions of their own: the run is bound by round trips and connects, not by one core.
         ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
         try {
             List<Future<Share>> parts = new ArrayList<>();
