@@ -1,25 +1,60 @@
 package io.github.pgpool.core;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Tells from a statement's text whether running it may leave session state behind (SET, temp tables, PREPARE,
- * LISTEN, cursors WITH HOLD, session advisory locks, set_config, ...), so that the pool resets the session with
- * {@code DISCARD ALL} only when that can matter. It errs on the side of "may change": only plain data statements
- * without known session-changing functions count as harmless. A server-side function that runs SET by itself is not
- * visible here; pools that run such functions set {@code SessionReset=always}.
+ * Tells from a statement's text whether running it may leave session state behind, so that the pool runs
+ * {@code DISCARD ALL} on return only when that can matter. The text is read by {@link SqlLexer}, PostgreSQL's own
+ * token rules, and judged statement by statement (a text may hold several, separated by {@code ;}). When unsure it
+ * says "may change". The rules:
+ * <ul>
+ * <li>Harmless only: SELECT, VALUES, TABLE, WITH, INSERT, UPDATE, DELETE, MERGE, SHOW, NOTIFY, TRUNCATE, LOCK,
+ *     transaction control (BEGIN, START, COMMIT, END, ROLLBACK, ABORT, SAVEPOINT, RELEASE), EXPLAIN of a harmless
+ *     statement (with or without options or ANALYZE), DECLARE of a cursor without HOLD over a harmless query (it
+ *     dies with the transaction, which the pool ends), SET LOCAL of a built-in setting (a custom, dotted one
+ *     defines a placeholder that outlives the transaction) and SET CONSTRAINTS. Every other statement may change
+ *     the session: SET (SET TRANSACTION too: outside a transaction it leaves a session-level value behind), RESET,
+ *     DISCARD, PREPARE, DEALLOCATE, DECLARE ... WITH HOLD, LISTEN,
+ *     UNLISTEN, LOAD, DO, CALL, CREATE (TEMP), COPY, all DDL and anything not recognised.</li>
+ * <li>Inside a harmless statement: {@code INTO} not directly after INSERT or MERGE ({@code SELECT ... INTO} creates
+ *     a table, maybe a temporary one); a write (INSERT, UPDATE, DELETE, MERGE anywhere in it) that names
+ *     {@code pg_settings}, whose update rule calls set_config; {@code OPERATOR(...)}; any {@code U&""} identifier;
+ *     JDBC escapes other than {@code {fn}}, {@code {d}}, {@code {t}}, {@code {ts}}, {@code {oj}} and
+ *     {@code {escape}} (so {@code {call}} counts).</li>
+ * <li>Function calls: a name followed by {@code (} is a call unless PostgreSQL's grammar makes it something else
+ *     (a reserved or column-name keyword such as IN, VALUES, CAST, COALESCE; a column list after INSERT INTO, a CTE
+ *     name, {@code AS}, a MERGE INSERT or ON CONFLICT; an alias or OVER/FILTER right after {@code )}). A call is
+ *     harmless only if its name, unqualified or qualified with {@code pg_catalog}, is one of PostgreSQL's built-in
+ *     functions known to leave no state ({@code pg-names.txt}: every pg_catalog function except nextval, setval,
+ *     set_config, setseed, session advisory locks, backups, temporary replication slots, replication origin
+ *     sessions and the functions that run a query string), or a {@code {fn}} name pgjdbc translates. Calls of any
+ *     other function (user-defined or from an extension, in any schema) may change the session, since a function
+ *     can run SET. currval and lastval only read sequence state, so they count as harmless.</li>
+ * <li>Texts the lexer cannot read (unterminated quotes or comments, more than 200 nested parentheses, a stray
+ *     {@code $}, a continued non-standard string) may change the session. A text whose {@code ''} strings hold a
+ *     backslash is judged twice, as with standard_conforming_strings on and off, and the worse answer counts.</li>
+ * </ul>
  *
- * <p>Called for every prepared statement, so it allocates nothing and remembers its answers for the statement texts
- * an application uses (a bounded number).
+ * <p>Not visible in the text, so not detected with {@code SessionReset=detect}: what the database runs by itself.
+ * Column defaults (a serial or identity column's nextval leaves currval/lastval set), triggers, rules, views, row
+ * security policies, constraints, generated columns and index expressions that call functions, user-defined
+ * operators and casts, functions called with field notation ({@code t.f}), and user functions that overload a
+ * built-in name for other argument types. Applications whose database does that set {@code SessionReset=always}.
+ *
+ * <p>Called for every statement text an application runs: linear time, no regular expressions, allocation only on
+ * a cache miss (a lexer and small state arrays). Answers are remembered for up to 4096 texts of up to 64 K
+ * characters each and 4 M in all; when the memo is full it starts over (racing threads may overshoot the bounds by
+ * a few entries until the next start). Lock-free and thread-safe: the memo is a concurrent map, all else is per call.
  */
 final class SqlClassifier {
-    private static final String[] HARMLESS_VERBS = {
-        "select", "insert", "update", "delete", "with", "values", "table", "merge", "explain", "show",
-        "begin", "start", "commit", "end", "rollback", "savepoint", "release", "abort", "truncate", "copy", "lock"
-    };
-    private static final String[] SESSION_FUNCTIONS = {"advisory_lock", "set_config", "pg_listen", "dblink_connect"};
     private static final int MAX_REMEMBERED = 4096;
+    private static final long MAX_REMEMBERED_CHARS = 4L << 20;
+    private static final int MAX_REMEMBERED_LENGTH = 64 << 10;
     private static final ConcurrentHashMap<String, Boolean> REMEMBERED = new ConcurrentHashMap<>();
+    private static final AtomicLong REMEMBERED_CHARS = new AtomicLong();
+
+    static final int MAX_DEPTH = 200;
 
     private SqlClassifier() {
     }
@@ -34,88 +69,38 @@ final class SqlClassifier {
             return known;
         }
         boolean answer = classify(sql);
-        if (REMEMBERED.size() < MAX_REMEMBERED) {
-            REMEMBERED.put(sql, answer);
+        int length = sql.length();
+        if (length <= MAX_REMEMBERED_LENGTH) {
+            if (REMEMBERED.size() >= MAX_REMEMBERED || REMEMBERED_CHARS.get() + length > MAX_REMEMBERED_CHARS) {
+                // Full (an application that inlines literals makes a new text per statement): start over, so
+                // that the texts in use come back at once instead of never being remembered again.
+                REMEMBERED.clear();
+                REMEMBERED_CHARS.set(0);
+            }
+            if (REMEMBERED.putIfAbsent(sql, answer) == null) {
+                REMEMBERED_CHARS.addAndGet(length);
+            }
         }
         return answer;
     }
 
-    private static boolean classify(String sql) {
-        int start = skipBlanksAndComments(sql, 0);
-        if (start < 0) {
-            return false;
-        }
-        int end = start;
-        while (end < sql.length() && Character.isLetter(sql.charAt(end))) {
-            end++;
-        }
-        if (hasSecondStatement(sql)) {
-            return true; // "SELECT 1; SET search_path = x" runs both
-        }
-        for (String harmless : HARMLESS_VERBS) {
-            if (harmless.length() == end - start && sql.regionMatches(true, start, harmless, 0, harmless.length())) {
-                return containsSessionFunction(sql) || (harmless.equals("select") && selectsIntoTemp(sql));
-            }
-        }
-        return true;
+    /** @return how many answers the memo holds (for tests) */
+    static int remembered() {
+        return REMEMBERED.size();
     }
 
-    private static boolean hasSecondStatement(String sql) {
-        int semicolon = sql.indexOf(';');
-        while (semicolon >= 0) {
-            int next = skipBlanksAndComments(sql, semicolon + 1);
-            if (next < 0) {
-                return false;
-            }
-            if (sql.charAt(next) != ';') {
-                return true;
-            }
-            semicolon = next;
-        }
-        return false;
+    /** @return whether the memo holds the answer for {@code sql} (for tests) */
+    static boolean remembers(String sql) {
+        return REMEMBERED.containsKey(sql);
     }
 
-    private static boolean containsSessionFunction(String sql) {
-        for (String f : SESSION_FUNCTIONS) {
-            if (containsIgnoreCase(sql, f)) {
-                return true;
-            }
+    /** @return the answer without the memo (for tests and measurements) */
+    static boolean classify(String sql) {
+        SqlStatementRules standard = new SqlStatementRules(sql, true);
+        if (standard.mayChange()) {
+            return true;
         }
-        return false;
-    }
-
-    /** SELECT ... INTO TEMP creates a temporary table. */
-    private static boolean selectsIntoTemp(String sql) {
-        return containsIgnoreCase(sql, " into ") && containsIgnoreCase(sql, "temp");
-    }
-
-    private static boolean containsIgnoreCase(String text, String lowerNeedle) {
-        int last = text.length() - lowerNeedle.length();
-        for (int i = 0; i <= last; i++) {
-            if (text.regionMatches(true, i, lowerNeedle, 0, lowerNeedle.length())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int skipBlanksAndComments(String sql, int from) {
-        int i = from;
-        int n = sql.length();
-        while (i < n) {
-            char c = sql.charAt(i);
-            if (Character.isWhitespace(c) || c == '(') {
-                i++;
-            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                int eol = sql.indexOf('\n', i);
-                i = eol < 0 ? n : eol + 1;
-            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                int close = sql.indexOf("*/", i + 2);
-                i = close < 0 ? n : close + 2;
-            } else {
-                return i;
-            }
-        }
-        return -1;
+        // Only a backslash inside a '' string makes the two readings differ: judge the other one too.
+        return standard.backslashInStandardString() && new SqlStatementRules(sql, false).mayChange();
     }
 }
