@@ -5,6 +5,7 @@ import io.github.pgpool.core.PooledConnection;
 import jakarta.resource.spi.ConnectionEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -26,6 +27,8 @@ import java.util.concurrent.Executor;
 public final class PgPoolConnection extends ConnectionHandle implements Connection {
     /** Changes only when the server re-associates the handle; read on every call. */
     private volatile PgPoolManagedConnection managedConnection;
+    /** Whether the server, not the application, closed this handle (its message says so). */
+    private volatile boolean closedByServer;
 
     PgPoolConnection(PgPoolManagedConnection managedConnection) {
         this.managedConnection = managedConnection;
@@ -51,6 +54,7 @@ public final class PgPoolConnection extends ConnectionHandle implements Connecti
 
     /** The server cleaned up or destroyed the managed connection: this handle is dead from now on. */
     void invalidateByContainer() {
+        closedByServer = !isClosed();
         closeStatements();
         invalidate();
     }
@@ -61,6 +65,12 @@ public final class PgPoolConnection extends ConnectionHandle implements Connecti
      */
     @Override
     protected PooledConnection lease() throws SQLException {
+        if (closedByServer) {
+            throw new SQLNonTransientConnectionException("pgpool: the application server closed this connection "
+                    + "handle when it cleaned up or destroyed the managed connection behind it (WildFly does so "
+                    + "for a handle still open when its transaction ends, IJ000315, unless the connection "
+                    + "definition sets tracking=false)", "08003");
+        }
         checkOpen();
         return managedConnection.leaseForHandle();
     }
