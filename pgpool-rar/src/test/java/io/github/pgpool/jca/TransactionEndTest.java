@@ -279,6 +279,31 @@ class TransactionEndTest {
         mc.destroy();
     }
 
+    /**
+     * WildFly with tracking undefined destroys a managed connection whose handle is still open when its transaction
+     * ends (IJ000315): the handle then fails, saying who closed it and which setting avoids it.
+     */
+    @Test
+    void aHandleTheServerClosedAtTheTransactionsEndSaysSo() throws Exception {
+        PgPoolManagedConnection mc = (PgPoolManagedConnection) mcf.createManagedConnection(null, null);
+        XAResource xa = mc.getXAResource();
+        Xid xid = TestXid.random();
+        registry.status(Status.STATUS_ACTIVE);
+        xa.start(xid, XAResource.TMNOFLAGS);
+        Connection h = (Connection) mc.getConnection(null, null);
+        insert(h);
+        xa.end(xid, XAResource.TMSUCCESS);
+        xa.commit(xid, true);
+        mc.destroy(); // IronJacamar's afterCompletion with the handle still open
+        registry.status(Status.STATUS_NO_TRANSACTION);
+        assertThatThrownBy(() -> query(h, "SELECT 1")).isInstanceOf(SQLException.class)
+                .hasMessageContaining("application server closed this connection handle")
+                .hasMessageContaining("tracking=false")
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08003");
+        h.close(); // the application's close afterwards is harmless
+        assertThat(pool.statistics().active()).isZero();
+    }
+
     // ---- Helpers -----------------------------------------------------------------------------------------------
 
     /** What WildFly's reaper does to a timed-out branch, from its own thread. */
