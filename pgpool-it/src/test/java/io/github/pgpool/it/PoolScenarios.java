@@ -45,7 +45,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith({PostgresRequired.class, ArquillianExtension.class})
 @RunAsClient
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-public abstract class PoolScenarios {
+public abstract class PoolScenarios extends TxEndScenarios {
     /** Generous bound for anything that should happen "soon" on a loaded 2-core machine. */
     protected static final Duration SOON = Duration.ofSeconds(30);
 

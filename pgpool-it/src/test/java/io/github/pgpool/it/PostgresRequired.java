@@ -26,5 +26,8 @@ public class PostgresRequired implements BeforeAllCallback {
             AdminDb.ensureDatabase(db);
             AdminDb.rollbackLeftoverPrepared(db);
         }
+        // The server's own XA data source, the reference of TxEndScenarios, has a database of its own too.
+        AdminDb.ensureDatabase(TxEndScenarios.referenceDatabase(setup));
+        AdminDb.rollbackLeftoverPrepared(TxEndScenarios.referenceDatabase(setup));
     }
 }

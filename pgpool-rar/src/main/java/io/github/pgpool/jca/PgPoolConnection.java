@@ -5,6 +5,8 @@ import io.github.pgpool.core.PooledConnection;
 import jakarta.resource.spi.ConnectionEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.util.concurrent.Executor;
 
 /**
  * The {@link Connection} an application gets from {@link PgPoolDataSource}: a handle on a
@@ -17,10 +19,16 @@ import java.sql.SQLException;
  *
  * <p>Closing the handle closes its statements and tells every listener (CONNECTION_CLOSED); after that, and after the
  * server cleaned up or destroyed the managed connection, every call fails with SQLState 08003.
+ *
+ * <p>Every call (statements' included) first asks the managed connection whether the handle may work: once its
+ * transaction has ended, timed out or been marked rollback-only it refuses (SQLState 40000 or 25000, see
+ * {@link BranchGuard}) until the thread has left that transaction, the server enlists it again, or it is closed.
  */
 public final class PgPoolConnection extends ConnectionHandle implements Connection {
     /** Changes only when the server re-associates the handle; read on every call. */
     private volatile PgPoolManagedConnection managedConnection;
+    /** Whether the server, not the application, closed this handle (its message says so). */
+    private volatile boolean closedByServer;
 
     PgPoolConnection(PgPoolManagedConnection managedConnection) {
         this.managedConnection = managedConnection;
@@ -46,14 +54,52 @@ public final class PgPoolConnection extends ConnectionHandle implements Connecti
 
     /** The server cleaned up or destroyed the managed connection: this handle is dead from now on. */
     void invalidateByContainer() {
+        closedByServer = !isClosed();
         closeStatements();
         invalidate();
     }
 
+    /**
+     * @throws SQLException 08003 if the handle is closed; from {@link PgPoolManagedConnection#leaseForHandle} if
+     *     the handle must not work now (its transaction ended, timed out or was marked rollback-only)
+     */
     @Override
     protected PooledConnection lease() throws SQLException {
+        if (closedByServer) {
+            throw new SQLNonTransientConnectionException("pgpool: the application server closed this connection "
+                    + "handle when it cleaned up or destroyed the managed connection behind it (WildFly does so "
+                    + "for a handle still open when its transaction ends, IJ000315, unless the connection "
+                    + "definition sets tracking=false)", "08003");
+        }
         checkOpen();
         return managedConnection.leaseForHandle();
+    }
+
+    /** @return false also while the handle must not work (see {@link #lease()}), instead of throwing */
+    @Override
+    public boolean isValid(int timeout) throws SQLException {
+        if (timeout < 0 || isClosed()) {
+            return super.isValid(timeout);
+        }
+        try {
+            lease();
+        } catch (SQLException refused) {
+            return false;
+        }
+        return super.isValid(timeout);
+    }
+
+    /** Marks the physical connection broken and closes the handle, even while the handle must not work. */
+    @Override
+    public void abort(Executor executor) throws SQLException {
+        if (isClosed()) {
+            return;
+        }
+        PooledConnection l = managedConnection.currentLease();
+        if (l != null) {
+            l.markBroken();
+        }
+        close();
     }
 
     @Override

@@ -9,8 +9,9 @@ import java.sql.SQLException;
 
 /**
  * The local transaction a server drives when the pool is configured for LocalTransaction. {@link #begin()} leases a
- * connection if needed and switches autocommit off; commit and rollback switch it back on and let the managed
- * connection give the lease back if no handle is open. No events are fired: the server demarcates, it knows.
+ * connection if needed and switches autocommit off; commit and rollback let the managed connection give the lease
+ * back if no handle is open, and tell its {@link BranchGuard}, which switches autocommit on again. No events are
+ * fired: the server demarcates, it knows.
  */
 final class PgPoolLocalTransaction implements LocalTransaction {
     private final PgPoolManagedConnection mc;
@@ -33,7 +34,8 @@ final class PgPoolLocalTransaction implements LocalTransaction {
             PooledConnection pc;
             try {
                 pc = mc.leaseSlow();
-                pc.connection().setAutoCommit(false);
+                mc.guard().beforeStart(pc);
+                mc.guard().started(pc); // autocommit off
             } catch (SQLException e) {
                 LeaseFailures.record(e); // the server may drop the cause: let the data source report it
                 throw new LocalTransactionException(e.getMessage(), e);
@@ -59,18 +61,22 @@ final class PgPoolLocalTransaction implements LocalTransaction {
                 throw new LocalTransactionException("pgpool: no local transaction is active");
             }
             lease = null;
+            boolean committed = false;
             try {
                 Connection c = pc.connection();
                 if (commit) {
                     c.commit();
+                    committed = true;
                 } else {
                     c.rollback();
                 }
-                c.setAutoCommit(true);
             } catch (SQLException e) {
                 pc.noteError(e);
                 throw new LocalTransactionException(e.getMessage(), e);
             } finally {
+                // Autocommit goes on again now, or, with a handle still open, once the thread has left the
+                // transaction (BranchGuard): a rollback may come from a timeout on another thread.
+                mc.guard().completed(pc, committed, mc.handlesOpen());
                 mc.transactionCompleted();
             }
         }

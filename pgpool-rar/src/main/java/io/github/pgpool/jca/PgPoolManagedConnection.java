@@ -39,6 +39,8 @@ public final class PgPoolManagedConnection implements ManagedConnection {
 
     /** The leased connection, or null. Written under the monitor; read by handles without it. */
     private volatile PooledConnection lease;
+    /** Refuses handle work after the transaction's end and keeps a transaction's connection out of autocommit. */
+    private final BranchGuard guard = new BranchGuard(this);
     /** Copy-on-write, so that an event goes to a snapshot even if a listener removes itself meanwhile. */
     private volatile ConnectionEventListener[] listeners = NO_LISTENERS;
     // Guarded by this.
@@ -137,7 +139,8 @@ public final class PgPoolManagedConnection implements ManagedConnection {
     private synchronized PooledConnection detach(PgPoolConnection handle, boolean handOver) {
         handles.remove(handle);
         PooledConnection l = lease;
-        if (handOver && l != null && handles.isEmpty() && !transactionPending() && !destroyed) {
+        // A fenced lease stays: the fence belongs to this managed connection's transaction, not to the target's.
+        if (handOver && l != null && handles.isEmpty() && !transactionPending() && guard.quiet() && !destroyed) {
             lease = null;
             return l;
         }
@@ -168,10 +171,29 @@ public final class PgPoolManagedConnection implements ManagedConnection {
 
     // ---- Leases ------------------------------------------------------------------------------------------------
 
-    /** @return the leased connection, leasing one first if needed; the fast path takes no lock */
+    /**
+     * @return the leased connection, leasing one first if needed; the fast path (no transaction) takes no lock
+     * @throws SQLException also if the handle must not work now: its transaction ended, timed out or was marked
+     *     rollback-only (see {@link BranchGuard})
+     */
     PooledConnection leaseForHandle() throws SQLException {
         PooledConnection l = lease;
+        if (l != null && guard.quiet()) {
+            return l;
+        }
+        guard.check();
+        l = lease;
         return l != null ? l : leaseSlow();
+    }
+
+    /** @return the guard the XA resource and the local transaction report transaction boundaries to */
+    BranchGuard guard() {
+        return guard;
+    }
+
+    /** Caller holds the monitor. @return whether an application handle is open on this managed connection */
+    boolean handlesOpen() {
+        return !handles.isEmpty();
     }
 
     /** @return the leased connection, leasing one first if needed (caller may hold the monitor) */
@@ -243,6 +265,7 @@ public final class PgPoolManagedConnection implements ManagedConnection {
         if (localTransaction != null) {
             localTransaction.abandon();
         }
+        guard.released(l);
         try {
             l.release(); // rolls back and cleans the session
         } catch (RuntimeException e) {

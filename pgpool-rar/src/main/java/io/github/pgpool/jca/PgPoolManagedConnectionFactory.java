@@ -16,6 +16,7 @@ import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterAssociation;
 import jakarta.resource.spi.ValidatingManagedConnectionFactory;
 import jakarta.resource.spi.security.PasswordCredential;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.io.PrintWriter;
 import java.lang.System.Logger.Level;
 import java.lang.ref.Cleaner;
@@ -292,6 +293,12 @@ public class PgPoolManagedConnectionFactory
     @Override
     public ResourceAdapter getResourceAdapter() {
         return adapter;
+    }
+
+    /** @return the server's transaction synchronization registry, or null (no adapter, or no registry) */
+    TransactionSynchronizationRegistry transactions() {
+        PgPoolResourceAdapter ra = adapter;
+        return ra == null ? null : ra.transactions();
     }
 
     @Override

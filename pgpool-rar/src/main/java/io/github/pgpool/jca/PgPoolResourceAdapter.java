@@ -5,18 +5,22 @@ import jakarta.resource.spi.ActivationSpec;
 import jakarta.resource.spi.BootstrapContext;
 import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.lang.System.Logger.Level;
 import javax.transaction.xa.XAResource;
 
 /**
  * The pgpool resource adapter: outbound only. It owns the pools of its managed connection factories (shared by
  * configuration, see {@link PoolRegistry}) and closes every one of them when the server stops it, for example on
- * undeployment.
+ * undeployment. It also keeps the server's {@link TransactionSynchronizationRegistry}, through which a handle learns
+ * whether the transaction of its thread can still proceed (see {@link BranchGuard}).
  */
 public class PgPoolResourceAdapter implements ResourceAdapter {
     private static final System.Logger LOG = System.getLogger(PgPoolResourceAdapter.class.getName());
 
     private final PoolRegistry registry = new PoolRegistry();
+    /** The server's registry, or null (no server, or one that offers none). Set once in start. */
+    private volatile TransactionSynchronizationRegistry transactions;
 
     /** Creates the adapter; the server calls {@link #start} before any factory is used. */
     public PgPoolResourceAdapter() {
@@ -25,7 +29,22 @@ public class PgPoolResourceAdapter implements ResourceAdapter {
 
     @Override
     public void start(BootstrapContext context) {
-        LOG.log(Level.DEBUG, "pgpool resource adapter started");
+        TransactionSynchronizationRegistry registry = null;
+        if (context != null) {
+            try {
+                registry = context.getTransactionSynchronizationRegistry();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "pgpool: the server offers no TransactionSynchronizationRegistry ({0}); a "
+                        + "connection kept open past a rolled back transaction is refused until it is closed", e);
+            }
+        }
+        transactions = registry;
+        LOG.log(Level.DEBUG, "pgpool resource adapter started; transaction registry: {0}", registry);
+    }
+
+    /** @return the server's transaction synchronization registry, or null if there is none */
+    TransactionSynchronizationRegistry transactions() {
+        return transactions;
     }
 
     /** Closes every pool this adapter's factories created; connections in use are closed when they come back. */

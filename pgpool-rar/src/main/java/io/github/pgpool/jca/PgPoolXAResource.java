@@ -53,6 +53,7 @@ final class PgPoolXAResource implements XAResource {
                 requireBranch(xid);
                 xaOf(branchLease).start(xid, flags);
                 state = ACTIVE;
+                mc.guard().joined();
                 return;
             }
             if (flags != TMNOFLAGS) {
@@ -69,6 +70,12 @@ final class PgPoolXAResource implements XAResource {
                 LeaseFailures.record(e); // the server may drop the cause: let the data source report it
                 throw Exceptions.xa(XAException.XAER_RMFAIL, "pgpool: " + e.getMessage(), e);
             }
+            try {
+                mc.guard().beforeStart(pc); // work that slipped in after an earlier transaction's end is undone
+            } catch (SQLException e) {
+                pc.noteError(e);
+                throw Exceptions.xa(XAException.XAER_RMFAIL, "pgpool: " + e.getMessage(), e);
+            }
             if (inLocalTransaction(pc.connection())) {
                 throw Exceptions.xa(XAException.XAER_OUTSIDE, "pgpool: the connection has uncommitted local work; "
                         + "commit or roll it back before the transaction manager enlists it", null);
@@ -83,6 +90,13 @@ final class PgPoolXAResource implements XAResource {
                 }
                 throw e;
             }
+            try {
+                mc.guard().started(pc);
+            } catch (SQLException e) {
+                pc.noteError(e);
+                undoStart(pc, xid);
+                throw Exceptions.xa(XAException.XAER_RMFAIL, "pgpool: " + e.getMessage(), e);
+            }
             branch = xid;
             branchLease = pc;
             state = ACTIVE;
@@ -96,6 +110,7 @@ final class PgPoolXAResource implements XAResource {
             requireBranch(xid);
             xaOf(branchLease).end(xid, flags);
             state = ENDED;
+            mc.guard().ended(flags == TMFAIL);
         }
     }
 
@@ -114,10 +129,11 @@ final class PgPoolXAResource implements XAResource {
                     LOG.log(Level.WARNING, "pgpool: committing read-only branch {0} failed: {1}", xid,
                             e.getMessage());
                 }
-                finishBranch();
+                finishBranch(true);
                 return vote;
             }
             state = PREPARED;
+            mc.guard().prepared();
             return vote;
         }
     }
@@ -127,15 +143,21 @@ final class PgPoolXAResource implements XAResource {
         synchronized (mc) {
             if (holds(xid)) {
                 try {
+                    if (state == PREPARED) {
+                        mc.guard().beforeSecondPhase(branchLease);
+                    }
                     xaOf(branchLease).commit(xid, onePhase);
+                } catch (SQLException e) {
+                    branchLease.noteError(e); // the branch stays prepared; the transaction manager retries
+                    throw Exceptions.xa(XAException.XAER_RMFAIL, "pgpool: " + e.getMessage(), e);
                 } catch (XAException e) {
                     if (e.errorCode == XAException.XAER_PROTO || e.errorCode == XAException.XAER_INVAL) {
                         throw e; // refused before anything happened: the branch is still ours
                     }
-                    finishBranch();
+                    finishBranch(false);
                     throw e;
                 }
-                finishBranch();
+                finishBranch(true);
                 return;
             }
             if (xid != null && xid.equals(abandoned)) {
@@ -160,18 +182,24 @@ final class PgPoolXAResource implements XAResource {
                 boolean wasPrepared = state == PREPARED;
                 PooledConnection pc = branchLease;
                 try {
+                    if (wasPrepared) {
+                        mc.guard().beforeSecondPhase(pc);
+                    }
                     xaOf(pc).rollback(xid);
+                } catch (SQLException e) {
+                    pc.noteError(e); // the branch stays prepared; the transaction manager retries
+                    throw Exceptions.xa(XAException.XAER_RMFAIL, "pgpool: " + e.getMessage(), e);
                 } catch (XAException e) {
                     // Not prepared (for example PREPARE failed): pgjdbc looked for a prepared transaction, found
                     // none, and the work was rolled back with the session's transaction. That is success.
                     if (wasPrepared || e.errorCode != XAException.XAER_NOTA) {
                         ensureIdle(pc);
-                        finishBranch();
+                        finishBranch(false);
                         throw e;
                     }
                 }
                 ensureIdle(pc);
-                finishBranch();
+                finishBranch(false);
                 return;
             }
             if (xid != null && xid.equals(abandoned)) {
@@ -268,12 +296,27 @@ final class PgPoolXAResource implements XAResource {
         }
     }
 
-    /** The branch is over: forget it and let the managed connection give the lease back if unused. */
-    private void finishBranch() {
+    /**
+     * The branch is over: forget it, tell the guard (which keeps autocommit off while a handle is still open), and
+     * let the managed connection give the lease back if unused.
+     */
+    private void finishBranch(boolean committed) {
+        mc.guard().completed(branchLease, committed, mc.handlesOpen());
         branch = null;
         branchLease = null;
         state = 0;
         mc.transactionCompleted();
+    }
+
+    /** A branch whose start cannot be completed is ended and rolled back again; failures only mark the connection. */
+    private static void undoStart(PooledConnection pc, Xid xid) {
+        try {
+            XAResource xa = pc.xaResource();
+            xa.end(xid, TMFAIL);
+            xa.rollback(xid);
+        } catch (SQLException | XAException e) {
+            pc.markBroken();
+        }
     }
 
     /** After a failed completion, make sure the session is not left inside a transaction. */

@@ -56,7 +56,9 @@ class XaFacadeTest {
     @BeforeEach
     void setUp() throws Exception {
         ra = new PgPoolResourceAdapter();
-        ra.start(null);
+        // The server's registry as it answers on a thread whose transaction is over (these tests play the
+        // transaction manager themselves; TransactionEndTest varies the status).
+        ra.start(new FakeTransactionRegistry().bootstrapContext());
         app = TestDatabase.uniqueApplicationName();
         mcf = TestDatabase.factory(app);
         mcf.setResourceAdapter(ra);

@@ -28,6 +28,11 @@ public final class Pools {
     public static final String LINK = "java:app/pgpool/link";
     /** LeakThreshold 1 s: the leak scenario. */
     public static final String LEAK = "java:app/pgpool/leak";
+    /**
+     * Not pgpool: the server's own XA data source on pgjdbc (WildFly: an xa-data-source; Payara: a JDBC connection
+     * pool of PGXADataSource), with its own database. The reference that pgpool's behaviour is compared with.
+     */
+    public static final String REFERENCE_XA = "java:app/reference/xa";
 
     private Pools() {
     }

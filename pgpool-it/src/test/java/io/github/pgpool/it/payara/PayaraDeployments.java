@@ -1,7 +1,9 @@
 package io.github.pgpool.it.payara;
 
 import io.github.pgpool.it.Deployments;
+import io.github.pgpool.it.ItEnv;
 import io.github.pgpool.it.Setup;
+import io.github.pgpool.it.TxEndScenarios;
 import java.util.Map;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -26,6 +28,9 @@ final class PayaraDeployments {
                 </glassfish-web-app>
                 """), "glassfish-web.xml");
         war.addAsWebInfResource(new StringAsset(resources(setup)), "glassfish-resources.xml");
+        // The driver of Payara's own JDBC pool, the reference of TxEndScenarios: Payara loads the data source class
+        // of an application-scoped pool with the application's class loader (pgpool brings its own copy).
+        war.addAsLibrary(ItEnv.driverJar());
         return war;
     }
 
@@ -54,6 +59,24 @@ final class PayaraDeployments {
             xml.append("  <connector-resource jndi-name=\"").append(pool.appJndiName()).append("\" pool-name=\"")
                     .append(poolName).append("\"/>\n");
         }
+        ItEnv.Server server = ItEnv.server();
+        String referencePool = "java:app/pool/reference-xa";
+        xml.append("  <jdbc-connection-pool name=\"").append(referencePool).append("\" res-type=\"javax.sql.XADataSource\"")
+                .append(" datasource-classname=\"org.postgresql.xa.PGXADataSource\" steady-pool-size=\"0\"")
+                .append(" max-pool-size=\"4\" is-connection-validation-required=\"false\">\n");
+        Map<String, String> properties = new java.util.LinkedHashMap<>();
+        properties.put("serverName", server.host());
+        properties.put("portNumber", Integer.toString(server.port()));
+        properties.put("databaseName", TxEndScenarios.referenceDatabase(setup));
+        properties.put("user", server.user());
+        // Payara insists on a password property; with trust authentication any text will do.
+        properties.put("password", server.password().isEmpty() ? "unused-with-trust-auth" : server.password());
+        properties.put("applicationName", "pgpool-it-reference");
+        properties.forEach((k, v) -> xml.append("    <property name=\"").append(Deployments.xml(k))
+                .append("\" value=\"").append(Deployments.xml(v)).append("\"/>\n"));
+        xml.append("  </jdbc-connection-pool>\n");
+        xml.append("  <jdbc-resource jndi-name=\"").append(TxEndScenarios.REFERENCE_JNDI_NAME).append("\" pool-name=\"")
+                .append(referencePool).append("\"/>\n");
         return xml.append("</resources>\n").toString();
     }
 }

@@ -2,6 +2,7 @@ package io.github.pgpool.it.wildfly;
 
 import io.github.pgpool.it.Deployments;
 import io.github.pgpool.it.Setup;
+import io.github.pgpool.it.TxEndScenarios;
 import java.util.Map;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -27,6 +28,13 @@ final class WildFlyDeployments {
                       </resource-ref>
                     """.formatted(pool.appJndiName(), WildFlyPools.globalJndiName(pool)));
         }
+        refs.append("""
+                  <resource-ref>
+                    <res-ref-name>%s</res-ref-name>
+                    <res-type>javax.sql.DataSource</res-type>
+                    <lookup-name>%s</lookup-name>
+                  </resource-ref>
+                """.formatted(TxEndScenarios.REFERENCE_JNDI_NAME, WildFlyReferenceDataSource.JNDI_NAME));
         war.setWebXML(new StringAsset("""
                 <?xml version="1.0" encoding="UTF-8"?>
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">

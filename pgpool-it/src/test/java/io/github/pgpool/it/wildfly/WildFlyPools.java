@@ -14,7 +14,9 @@ import org.wildfly.plugin.tools.ServerHelper;
  * activation of pgpool.rar for XATransaction (with XA recovery credentials, so WildFly registers the pools for
  * recovery) and one for LocalTransaction, each with a connection definition per pool. WildFly's own pool cannot be
  * switched off, so it is sized to be invisible: min-pool-size 0, no prefill, max-pool-size above every MaxSize.
- * Also turns on the transaction recovery listener, which lets the recovery test ask for a recovery scan.
+ * Also turns on the transaction recovery listener, which lets the recovery test ask for a recovery scan, and adds
+ * WildFly's own XA data source on pgjdbc, the reference of {@link io.github.pgpool.it.TxEndScenarios}
+ * ({@link WildFlyReferenceDataSource}).
  *
  * <p>The unpacked server in target/ keeps its configuration between runs, so setup first removes what an
  * interrupted run may have left, and tearDown removes everything it added.
@@ -37,6 +39,8 @@ public class WildFlyPools implements ServerSetupTask {
         java.nio.file.Path log = WildFlyIT.serverLog();
         serverLogOffset = java.nio.file.Files.exists(log) ? java.nio.file.Files.size(log) : 0;
         removeAdapters(client);
+        WildFlyReferenceDataSource.remove(client);
+        WildFlyReferenceDataSource.installModule();
         Operations.CompositeOperationBuilder ops = Operations.CompositeOperationBuilder.create();
         ops.addStep(adapter(XA_ADAPTER, "XATransaction"));
         ops.addStep(adapter(LOCAL_ADAPTER, "LocalTransaction"));
@@ -50,6 +54,11 @@ public class WildFlyPools implements ServerSetupTask {
             add.get("initial-pool-size").set(0);
             add.get("max-pool-size").set(WILDFLY_MAX_POOL_SIZE);
             add.get("pool-prefill").set(false);
+            // IronJacamar's default ("tracking" undefined) treats a handle still open when a transaction ends as
+            // an error: it logs IJ000315 and destroys the managed connection, which closes the handle, for
+            // pgpool as for WildFly's own data sources. Off, a handle may outlive its transaction, as JTA allows
+            // (README: "WildFly").
+            add.get("tracking").set(false);
             if (xa) {
                 // Without recovery credentials WildFly logs IJ020016 and never asks the pool about in-doubt branches.
                 add.get("recovery-username").set(setupUser());
@@ -64,6 +73,7 @@ public class WildFlyPools implements ServerSetupTask {
                 ops.addStep(addProp);
             }
         }
+        WildFlyReferenceDataSource.add(ops, setupUser(), setupPassword());
         ops.addStep(Operations.createWriteAttributeOperation(transactions(), "recovery-listener", true));
         executeOrFail(client, ops.build().getOperation());
         // The recovery listener needs a reload; the adapters become active when pgpool.rar is deployed.
@@ -73,6 +83,7 @@ public class WildFlyPools implements ServerSetupTask {
     @Override
     public void tearDown(ManagementClient client, String containerId) throws Exception {
         removeAdapters(client);
+        WildFlyReferenceDataSource.remove(client);
         executeOrFail(client, Operations.createWriteAttributeOperation(transactions(), "recovery-listener", false));
         ServerHelper.reloadIfRequired(client.getControllerClient(), 120);
     }
@@ -90,8 +101,7 @@ public class WildFlyPools implements ServerSetupTask {
     private static void removeAdapters(ManagementClient client) throws Exception {
         for (String name : new String[] {XA_ADAPTER, LOCAL_ADAPTER}) {
             ModelNode address = Operations.createAddress("subsystem", "resource-adapters", "resource-adapter", name);
-            ModelNode read = client.getControllerClient().execute(Operations.createReadResourceOperation(address));
-            if (Operations.isSuccessfulOutcome(read)) {
+            if (exists(client, address)) {
                 executeOrFail(client, Operations.createRemoveOperation(address));
             }
         }
@@ -114,7 +124,12 @@ public class WildFlyPools implements ServerSetupTask {
         return Operations.createAddress("subsystem", "transactions");
     }
 
-    private static void executeOrFail(ManagementClient client, ModelNode op) throws Exception {
+    static boolean exists(ManagementClient client, ModelNode address) throws Exception {
+        return Operations.isSuccessfulOutcome(
+                client.getControllerClient().execute(Operations.createReadResourceOperation(address)));
+    }
+
+    static void executeOrFail(ManagementClient client, ModelNode op) throws Exception {
         ModelNode result = client.getControllerClient().execute(op);
         if (!Operations.isSuccessfulOutcome(result)) {
             throw new IllegalStateException("WildFly management operation failed: "
