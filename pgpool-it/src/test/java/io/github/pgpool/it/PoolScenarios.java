@@ -22,8 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -38,12 +36,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * clients of the test application and judge pgpool by what PostgreSQL reports: {@code pg_stat_activity} of the pool's
  * own database for physical connections, {@code pg_prepared_xacts} and table contents for transactions.
  *
- * <p>PostgresRequired is listed before Arquillian so that a missing database fails before a server boots. The
+ * <p>The subclasses that deploy through Arquillian add its extension (and {@code @RunAsClient}); JUnit runs this
+ * class's PostgresRequired before it, so that a missing database fails before a server boots. The
  * restart scenario runs last in each class ({@link Order}), because stopping PostgreSQL kills the idle backends of
  * every pool of the deployment; the other scenarios keep JUnit's default order.
  */
-@ExtendWith({PostgresRequired.class, ArquillianExtension.class})
-@RunAsClient
+@ExtendWith(PostgresRequired.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public abstract class PoolScenarios {
     /** Generous bound for anything that should happen "soon" on a loaded 2-core machine. */
