@@ -25,6 +25,8 @@ public class PgPoolResourceAdapter implements ResourceAdapter {
 
     @Override
     public void start(BootstrapContext context) {
+        // Before any request: a server may close this class loader while requests still run (see the class).
+        ErrorPathClasses.preload();
         LOG.log(Level.DEBUG, "pgpool resource adapter started");
     }
 
