@@ -29,6 +29,7 @@ final class ErrorPathClasses {
             "io.github.pgpool.core.Validation",
             "io.github.pgpool.core.Validation$Bounded",
             "io.github.pgpool.core.RateLimitedLog",
+            "io.github.pgpool.core.Waiter",
             "io.github.pgpool.jca.Exceptions",
             "io.github.pgpool.jca.LeaseFailures",
             "io.github.pgpool.jca.LeaseFailures$Allocation",

@@ -176,17 +176,19 @@ class ErrorPathClassLoadingTest {
             Throwable timeout = thrown(ds::getConnection);
             Throwable refused = thrown(refusedDs::getConnection);
             Throwable unknownBranch = thrown(() -> xa.commit(TestXid.random(), true));
-            ra.stop(); // the adapter stops while requests still arrive
+            Throwable stop = thrown(ra::stop); // the adapter stops while requests still arrive
             Throwable afterStop = thrown(ds::getConnection);
             Throwable closeAfterStop = thrown(held::close);
             Throwable destroy = thrown(mc::destroy);
-            List<Throwable> seen = List.of(timeout, refused, unknownBranch, afterStop);
+            List<Throwable> seen = java.util.Arrays.asList(timeout, refused, unknownBranch, stop, afterStop,
+                    closeAfterStop, destroy);
             assertThat(loader.refused).as("classes the error paths needed for the first time after the loader was"
                     + " closed (outcomes: %s)", seen).isEmpty();
             assertThat(timeout).as("MaxWait timeout with the only connection held")
                     .isInstanceOf(SQLTransientConnectionException.class);
             assertThat(refused).as("PostgreSQL refusing the connection").isInstanceOf(SQLException.class);
             assertThat(unknownBranch).as("one-phase commit of an unknown branch").isInstanceOf(XAException.class);
+            assertThat(stop).as("stopping the adapter").isNull();
             assertThat(afterStop).as("a request after the adapter stopped").isInstanceOf(SQLException.class);
             assertThat(closeAfterStop).as("closing a handle after the adapter stopped").isNull();
             assertThat(destroy).as("destroying a managed connection after the adapter stopped").isNull();
