@@ -156,10 +156,16 @@ public abstract class PoolScenarios {
         int requests = 3 * maxSize;
         AtomicInteger peak = new AtomicInteger();
         AtomicBoolean running = new AtomicBoolean(true);
+        // On a thread of its own: in a JDK 25 test JVM on 2 cores, runAsync without an executor ran this busy loop on
+        // the common pool's only worker, the burst's HTTP answers waited behind it and the scenario hung.
         CompletableFuture<Void> sampler = CompletableFuture.runAsync(() -> {
             while (running.get()) {
                 peak.accumulateAndGet(AdminDb.backends(db), Math::max);
             }
+        }, runnable -> {
+            Thread t = new Thread(runnable, "pgpool-it-burst-sampler");
+            t.setDaemon(true);
+            t.start();
         });
         List<CompletableFuture<Answer>> burst = new ArrayList<>();
         for (int i = 0; i < requests; i++) {

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -89,14 +91,8 @@ public final class ServerProcess {
                         + tail(text));
             }
             // Polling the log: the condition is a line the server writes, checked every 200 ms up to the deadline.
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+            LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
         }
-    }
-
-    /** The process id of the server's JVM: the started process's last descendant if it has any (a start script). */
-    public long pid() {
-        List<ProcessHandle> children = process.descendants().toList();
-        return children.isEmpty() ? process.pid() : children.get(children.size() - 1).pid();
     }
 
     /**
@@ -126,7 +122,7 @@ public final class ServerProcess {
         all.forEach(ProcessHandle::destroy);
         try {
             for (ProcessHandle p : all) {
-                p.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+                p.onExit().get(60, TimeUnit.SECONDS);
             }
         } catch (Exception e) {
             kill();
