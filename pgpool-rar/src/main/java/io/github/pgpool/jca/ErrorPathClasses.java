@@ -30,6 +30,7 @@ final class ErrorPathClasses {
             "io.github.pgpool.core.Validation$Bounded",
             "io.github.pgpool.core.RateLimitedLog",
             "io.github.pgpool.core.Waiter",
+            "io.github.pgpool.core.PoolBooks$CloseRule",
             "io.github.pgpool.jca.Exceptions",
             "io.github.pgpool.jca.LeaseFailures",
             "io.github.pgpool.jca.LeaseFailures$Allocation",

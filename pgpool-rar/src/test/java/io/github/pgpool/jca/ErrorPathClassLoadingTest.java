@@ -183,7 +183,7 @@ class ErrorPathClassLoadingTest {
             List<Throwable> seen = java.util.Arrays.asList(timeout, refused, unknownBranch, stop, afterStop,
                     closeAfterStop, destroy);
             assertThat(loader.refused).as("classes the error paths needed for the first time after the loader was"
-                    + " closed (outcomes: %s)", seen).isEmpty();
+                    + " closed; add them to ErrorPathClasses.NAMES (outcomes: %s)", seen).isEmpty();
             assertThat(timeout).as("MaxWait timeout with the only connection held")
                     .isInstanceOf(SQLTransientConnectionException.class);
             assertThat(refused).as("PostgreSQL refusing the connection").isInstanceOf(SQLException.class);
