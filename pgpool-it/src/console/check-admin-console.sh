@@ -154,6 +154,19 @@ trap 'exit 143' TERM
 trap 'exit 130' INT
 bounded start-domain "$asadmin" start-domain "$domain"
 bounded deploy "$asadmin" --port "$admin_port" deploy --name pgpool "$rar"
+# The README's rule for asadmin's --property: ':' separates properties and '=' a key from its value, so a value that
+# holds them escapes each with a backslash (single quotes keep the shell from eating it). The stored value must come
+# back without the escapes.
+escape_pool=pgpool-escape-check
+bounded escape-create "$asadmin" --port "$admin_port" create-connector-connection-pool --raname pgpool \
+  --connectiondefinition javax.sql.DataSource --transactionsupport XATransaction \
+  --property 'ServerName=127.0.0.1:DatabaseName=postgres:DriverProperties=ApplicationName\=pgpool\:console' \
+  "$escape_pool" >/dev/null
+stored=$(timeout 60 "$asadmin" --port "$admin_port" get "resources.connector-connection-pool.$escape_pool.property.DriverProperties")
+grep -qx "resources.connector-connection-pool.$escape_pool.property.DriverProperties=ApplicationName=pgpool:console" \
+  <<<"$stored" || fail "asadmin --property with escaped ':' and '=' stored something else: $stored"
+say "asadmin --property escapes: stored DriverProperties=ApplicationName=pgpool:console"
+# The pool stays: the domain is deleted by the next run, and the wizard below makes a pool of its own.
 # The browser script gets the time that is left minus 15 s for its screenshot, so it reports before timeout kills it.
 left=$((limit - (SECONDS - start) - 15))
 [ "$left" -gt 10 ] || fail "time limit of ${limit}s reached before the browser started"

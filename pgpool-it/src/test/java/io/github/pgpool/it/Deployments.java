@@ -53,6 +53,51 @@ public final class Deployments {
         return war;
     }
 
+    /** The classes of the crash test's WAR: its servlet and what that uses, nothing that injects other pools. */
+    private static final java.util.Set<String> CRASH_CLASSES = java.util.Set.of("CrashServlet", "ServerTx",
+            "ServerTx$Recorder", "Gates", "Sql", "Reply", "Pools");
+
+    /**
+     * The crash test's WAR: only {@code /crash/*} (see io.github.pgpool.it.app.CrashServlet), which uses the two XA
+     * pools; the servers' descriptors that bind those two names are added by the caller.
+     */
+    public static WebArchive crashWar(String name) {
+        JavaArchive classes = ShrinkWrap.create(ExplodedImporter.class, "classes.jar")
+                .importDirectory(ItEnv.appClasses(), path -> {
+                    String p = path.get();
+                    if (!p.endsWith(".class")) {
+                        return !p.contains(".");
+                    }
+                    String simple = p.substring(p.lastIndexOf('/') + 1, p.length() - ".class".length());
+                    return CRASH_CLASSES.contains(simple);
+                }).as(JavaArchive.class);
+        WebArchive war = ShrinkWrap.create(WebArchive.class, name);
+        war.merge(classes, "/WEB-INF/classes");
+        return war;
+    }
+
+    /**
+     * A web.xml that gives server-wide resources the application names the code looks up ({@code java:app/...}):
+     * each entry maps an application name to the server's JNDI name. res-auth Container is spelled out: Payara takes
+     * a resource-ref without it as Application and then refuses {@code getConnection()} without user and password.
+     */
+    public static StringAsset webXmlMapping(Map<String, String> appToServerName) {
+        StringBuilder refs = new StringBuilder();
+        appToServerName.forEach((app, server) -> refs.append("""
+                  <resource-ref>
+                    <res-ref-name>%s</res-ref-name>
+                    <res-type>javax.sql.DataSource</res-type>
+                    <res-auth>Container</res-auth>
+                    <lookup-name>%s</lookup-name>
+                  </resource-ref>
+                """.formatted(xml(app), xml(server))));
+        return new StringAsset("""
+                <?xml version="1.0" encoding="UTF-8"?>
+                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+                %s</web-app>
+                """.formatted(refs));
+    }
+
     private static String property(String name, String value) {
         return "      <property name=\"" + xml(name) + "\" value=\"" + xml(value) + "\"/>\n";
     }

@@ -22,8 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -38,12 +36,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * clients of the test application and judge pgpool by what PostgreSQL reports: {@code pg_stat_activity} of the pool's
  * own database for physical connections, {@code pg_prepared_xacts} and table contents for transactions.
  *
- * <p>PostgresRequired is listed before Arquillian so that a missing database fails before a server boots. The
+ * <p>The subclasses that deploy through Arquillian add its extension (and {@code @RunAsClient}); JUnit runs this
+ * class's PostgresRequired before it, so that a missing database fails before a server boots. The
  * restart scenario runs last in each class ({@link Order}), because stopping PostgreSQL kills the idle backends of
  * every pool of the deployment; the other scenarios keep JUnit's default order.
  */
-@ExtendWith({PostgresRequired.class, ArquillianExtension.class})
-@RunAsClient
+@ExtendWith(PostgresRequired.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public abstract class PoolScenarios extends TxEndScenarios {
     /** Generous bound for anything that should happen "soon" on a loaded 2-core machine. */
@@ -158,10 +156,16 @@ public abstract class PoolScenarios extends TxEndScenarios {
         int requests = 3 * maxSize;
         AtomicInteger peak = new AtomicInteger();
         AtomicBoolean running = new AtomicBoolean(true);
+        // On a thread of its own: in a JDK 25 test JVM on 2 cores, runAsync without an executor ran this busy loop on
+        // the common pool's only worker, the burst's HTTP answers waited behind it and the scenario hung.
         CompletableFuture<Void> sampler = CompletableFuture.runAsync(() -> {
             while (running.get()) {
                 peak.accumulateAndGet(AdminDb.backends(db), Math::max);
             }
+        }, runnable -> {
+            Thread t = new Thread(runnable, "pgpool-it-burst-sampler");
+            t.setDaemon(true);
+            t.start();
         });
         List<CompletableFuture<Answer>> burst = new ArrayList<>();
         for (int i = 0; i < requests; i++) {

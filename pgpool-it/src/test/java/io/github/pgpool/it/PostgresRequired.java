@@ -21,7 +21,7 @@ public class PostgresRequired implements BeforeAllCallback {
                         + "' failsafe execution, not in '" + launched + "' (narrow -Dit.test or use -Dit."
                         + launched + ".skip)");
         AdminDb.requireServer();
-        for (Setup.Pool pool : Setup.POOLS) {
+        for (Setup.Pool pool : setup.pools()) {
             String db = setup.database(pool.name());
             AdminDb.ensureDatabase(db);
             AdminDb.rollbackLeftoverPrepared(db);

@@ -19,7 +19,27 @@ public enum Setup {
     /** Payara with pooling=false and match-connections=false: every allocation creates a managed connection. */
     PAYARA_UNPOOLED,
     /** WildFly with min-pool-size 0 and max-pool-size above every pool's MaxSize. */
-    WILDFLY;
+    WILDFLY("wildfly", "wildfly"),
+    /** Payara Micro 7 on JDK 25, pools from asadmin post-boot commands and from glassfish-resources.xml. */
+    PAYARA_MICRO7("micro", "h2_micro7"),
+    /** Crash recovery: Payara Micro 7 killed between prepare and commit, then restarted. */
+    CRASH_MICRO7("micro", "h2_crash_micro7"),
+    /** Crash recovery: Payara Micro 6 (JDK 17) killed between prepare and commit, then restarted. */
+    CRASH_MICRO6("micro", "h2_crash_micro6"),
+    /** Crash recovery: a WildFly 39 of its own killed between prepare and commit, then restarted. */
+    CRASH_WILDFLY("wildfly", "h2_crash_wildfly");
+
+    private final String container;
+    private final String databaseKey;
+
+    Setup() {
+        this("payara", null);
+    }
+
+    Setup(String container, String databaseKey) {
+        this.container = container;
+        this.databaseKey = databaseKey;
+    }
 
     /** Marks a test class with the configuration its deployment uses. */
     @Retention(RetentionPolicy.RUNTIME)
@@ -28,9 +48,17 @@ public enum Setup {
         Setup value();
     }
 
-    /** The Arquillian container (see arquillian.xml) this configuration runs in. */
+    /**
+     * The failsafe execution (and for payara and wildfly the Arquillian container, see arquillian.xml) this
+     * configuration runs in.
+     */
     public String container() {
-        return this == WILDFLY ? "wildfly" : "payara";
+        return container;
+    }
+
+    /** Crash configurations use the two XA pools only; the others every pool. */
+    public List<Pool> pools() {
+        return name().startsWith("CRASH_") ? List.of(pool("xa-a"), pool("xa-b")) : POOLS;
     }
 
     public static Setup of(Class<?> testClass) {
@@ -90,7 +118,8 @@ public enum Setup {
 
     /** The database a pool of this configuration connects to. */
     public String database(String pool) {
-        return "pgpool_it_" + name().toLowerCase(java.util.Locale.ROOT) + "_" + pool.replace('-', '_');
+        String key = databaseKey != null ? databaseKey : name().toLowerCase(java.util.Locale.ROOT);
+        return "pgpool_it_" + key + "_" + pool.replace('-', '_');
     }
 
     /** All pgpool configuration properties of a pool in this configuration, connection settings included. */

@@ -29,6 +29,8 @@ public class PgPoolResourceAdapter implements ResourceAdapter {
 
     @Override
     public void start(BootstrapContext context) {
+        // Before any request: a server may close this class loader while requests still run (see the class).
+        ErrorPathClasses.preload();
         TransactionSynchronizationRegistry registry = null;
         if (context != null) {
             try {

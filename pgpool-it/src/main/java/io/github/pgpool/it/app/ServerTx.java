@@ -23,16 +23,33 @@ final class ServerTx {
     }
 
     /**
-     * An XAResource that remembers the Xid of its branch and, if given a gate, waits at prepare until the test opens
-     * it. Enlisted after the pgpool resources, it is prepared after them, so while it waits the test can see
-     * whether the pgpool branches are really prepared (two-phase commit) and not yet committed.
+     * An XAResource that remembers the Xid of its branch and, if given a gate, waits at prepare (or at commit) until
+     * the test opens it. Enlisted after the pgpool resources, it is prepared after them, so while it waits at prepare
+     * the test can see whether the pgpool branches are really prepared (two-phase commit) and not yet committed.
+     * Enlisted before them and waiting at commit, it holds the transaction after the transaction manager has logged
+     * its decision to commit and before it commits the pgpool branches: the moment a crash test kills the server.
      */
     static final class Recorder implements XAResource {
         private final String gate;
+        private final boolean atCommit;
         volatile Xid xid;
 
         Recorder(String gate) {
+            this(gate, false);
+        }
+
+        Recorder(String gate, boolean atCommit) {
             this.gate = gate;
+            this.atCommit = atCommit;
+        }
+
+        private void hold() throws XAException {
+            try {
+                Gates.await(gate);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new XAException(XAException.XAER_RMFAIL);
+            }
         }
 
         @Override
@@ -46,19 +63,17 @@ final class ServerTx {
 
         @Override
         public int prepare(Xid x) throws XAException {
-            if (gate != null) {
-                try {
-                    Gates.await(gate);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new XAException(XAException.XAER_RMFAIL);
-                }
+            if (gate != null && !atCommit) {
+                hold();
             }
             return XA_OK;
         }
 
         @Override
-        public void commit(Xid x, boolean onePhase) {
+        public void commit(Xid x, boolean onePhase) throws XAException {
+            if (gate != null && atCommit) {
+                hold();
+            }
         }
 
         @Override

@@ -12,7 +12,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
  * The Payara variant of the test WAR: its pools and resources come from WEB-INF/glassfish-resources.xml (application
  * scoped, so names start with java:app/), and its class loader looks inside the WAR first.
  */
-final class PayaraDeployments {
+public final class PayaraDeployments {
     private PayaraDeployments() {
     }
 
@@ -39,13 +39,17 @@ final class PayaraDeployments {
      * a maximum above every MaxSize so that pgpool's limits are the ones that apply) or is switched off.
      */
     static String resources(Setup setup) {
-        boolean pooling = setup == Setup.PAYARA_POOLED;
+        return resources(setup, Setup.POOLS, setup == Setup.PAYARA_POOLED);
+    }
+
+    /** The same for some of the pools: {@code glassfish-resources.xml} with one pool and resource for each. */
+    public static String resources(Setup setup, java.util.List<Setup.Pool> pools, boolean pooling) {
         StringBuilder xml = new StringBuilder("""
                 <?xml version="1.0" encoding="UTF-8"?>
                 <!DOCTYPE resources PUBLIC "-//GlassFish.org//DTD GlassFish Application Server 3.1 Resource Definitions//EN" "http://glassfish.org/dtds/glassfish-resources_1_5.dtd">
                 <resources>
                 """);
-        for (Setup.Pool pool : Setup.POOLS) {
+        for (Setup.Pool pool : pools) {
             String poolName = "java:app/pool/" + pool.name();
             xml.append("  <connector-connection-pool name=\"").append(poolName)
                     .append("\" resource-adapter-name=\"pgpool\" connection-definition-name=\"javax.sql.DataSource\"")

@@ -13,13 +13,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.OperateOnDeployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Timeout;
 
 /** The scenario suite in embedded Payara 6, with Payara's pooling switched off (pooling=false, match-connections=false). */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
 @Setup.Uses(Setup.PAYARA_UNPOOLED)
 class PayaraUnpooledIT extends PoolScenarios {
     @Deployment(name = "rar", order = 1, testable = false)

@@ -24,13 +24,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.OperateOnDeployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.as.arquillian.api.ServerSetup;
 import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The scenario suite in a managed WildFly 39, plus the WildFly-only XA recovery checks. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
 @Setup.Uses(Setup.WILDFLY)
 @ServerSetup(WildFlyPools.class)
 class WildFlyIT extends PoolScenarios {

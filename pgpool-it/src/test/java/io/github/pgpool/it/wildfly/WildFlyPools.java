@@ -2,9 +2,12 @@ package io.github.pgpool.it.wildfly;
 
 import io.github.pgpool.it.Deployments;
 import io.github.pgpool.it.Setup;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.jboss.as.arquillian.api.ServerSetupTask;
 import org.jboss.as.arquillian.container.ManagementClient;
+import org.jboss.as.controller.client.ModelControllerClient;
 import org.jboss.as.controller.client.helpers.Operations;
 import org.jboss.dmr.ModelNode;
 import org.wildfly.plugin.tools.ServerHelper;
@@ -38,18 +41,37 @@ public class WildFlyPools implements ServerSetupTask {
     public void setup(ManagementClient client, String containerId) throws Exception {
         java.nio.file.Path log = WildFlyIT.serverLog();
         serverLogOffset = java.nio.file.Files.exists(log) ? java.nio.file.Files.size(log) : 0;
-        removeAdapters(client);
+        removeAdapters(client.getControllerClient(), XA_ADAPTER, LOCAL_ADAPTER);
         WildFlyReferenceDataSource.remove(client);
         WildFlyReferenceDataSource.installModule();
         Operations.CompositeOperationBuilder ops = Operations.CompositeOperationBuilder.create();
-        ops.addStep(adapter(XA_ADAPTER, "XATransaction"));
-        ops.addStep(adapter(LOCAL_ADAPTER, "LocalTransaction"));
-        for (Setup.Pool pool : Setup.POOLS) {
+        addPools(ops, Setup.WILDFLY, Setup.POOLS, XA_ADAPTER, LOCAL_ADAPTER, WildFlyPools::globalJndiName);
+        WildFlyReferenceDataSource.add(ops, setupUser(), setupPassword());
+        ops.addStep(Operations.createWriteAttributeOperation(transactions(), "recovery-listener", true));
+        executeOrFail(client.getControllerClient(), ops.build().getOperation());
+        // The recovery listener needs a reload; the adapters become active when pgpool.rar is deployed.
+        ServerHelper.reloadIfRequired(client.getControllerClient(), 120);
+    }
+
+    /**
+     * Adds the steps that make the given pools: an activation of pgpool.rar per transaction support that the pools
+     * use (XA ones with recovery credentials) and a connection definition with its config properties per pool.
+     */
+    static void addPools(Operations.CompositeOperationBuilder ops, Setup setup, List<Setup.Pool> pools,
+            String xaAdapter, String localAdapter, Function<Setup.Pool, String> jndiName) {
+        boolean anyXa = pools.stream().anyMatch(p -> p.transactionSupport().equals("XATransaction"));
+        if (anyXa) {
+            ops.addStep(adapter(xaAdapter, "XATransaction"));
+        }
+        if (pools.stream().anyMatch(p -> !p.transactionSupport().equals("XATransaction"))) {
+            ops.addStep(adapter(localAdapter, "LocalTransaction"));
+        }
+        for (Setup.Pool pool : pools) {
             boolean xa = pool.transactionSupport().equals("XATransaction");
-            ModelNode cd = address(xa ? XA_ADAPTER : LOCAL_ADAPTER, pool.name());
+            ModelNode cd = address(xa ? xaAdapter : localAdapter, pool.name());
             ModelNode add = Operations.createAddOperation(cd);
             add.get("class-name").set("io.github.pgpool.jca.PgPoolManagedConnectionFactory");
-            add.get("jndi-name").set(globalJndiName(pool));
+            add.get("jndi-name").set(jndiName.apply(pool));
             add.get("min-pool-size").set(0);
             add.get("initial-pool-size").set(0);
             add.get("max-pool-size").set(WILDFLY_MAX_POOL_SIZE);
@@ -65,7 +87,7 @@ public class WildFlyPools implements ServerSetupTask {
                 add.get("recovery-password").set(setupPassword());
             }
             ops.addStep(add);
-            for (Map.Entry<String, String> p : Setup.WILDFLY.properties(pool).entrySet()) {
+            for (Map.Entry<String, String> p : setup.properties(pool).entrySet()) {
                 ModelNode prop = cd.clone();
                 prop.add("config-properties", p.getKey());
                 ModelNode addProp = Operations.createAddOperation(prop);
@@ -73,18 +95,14 @@ public class WildFlyPools implements ServerSetupTask {
                 ops.addStep(addProp);
             }
         }
-        WildFlyReferenceDataSource.add(ops, setupUser(), setupPassword());
-        ops.addStep(Operations.createWriteAttributeOperation(transactions(), "recovery-listener", true));
-        executeOrFail(client, ops.build().getOperation());
-        // The recovery listener needs a reload; the adapters become active when pgpool.rar is deployed.
-        ServerHelper.reloadIfRequired(client.getControllerClient(), 120);
     }
 
     @Override
     public void tearDown(ManagementClient client, String containerId) throws Exception {
-        removeAdapters(client);
+        removeAdapters(client.getControllerClient(), XA_ADAPTER, LOCAL_ADAPTER);
         WildFlyReferenceDataSource.remove(client);
-        executeOrFail(client, Operations.createWriteAttributeOperation(transactions(), "recovery-listener", false));
+        executeOrFail(client.getControllerClient(),
+                Operations.createWriteAttributeOperation(transactions(), "recovery-listener", false));
         ServerHelper.reloadIfRequired(client.getControllerClient(), 120);
     }
 
@@ -98,8 +116,8 @@ public class WildFlyPools implements ServerSetupTask {
         return password.isEmpty() ? "unused-with-trust-auth" : password;
     }
 
-    private static void removeAdapters(ManagementClient client) throws Exception {
-        for (String name : new String[] {XA_ADAPTER, LOCAL_ADAPTER}) {
+    static void removeAdapters(ModelControllerClient client, String... names) throws Exception {
+        for (String name : names) {
             ModelNode address = Operations.createAddress("subsystem", "resource-adapters", "resource-adapter", name);
             if (exists(client, address)) {
                 executeOrFail(client, Operations.createRemoveOperation(address));
@@ -124,13 +142,20 @@ public class WildFlyPools implements ServerSetupTask {
         return Operations.createAddress("subsystem", "transactions");
     }
 
+    static boolean exists(ModelControllerClient client, ModelNode address) throws Exception {
+        return Operations.isSuccessfulOutcome(client.execute(Operations.createReadResourceOperation(address)));
+    }
+
     static boolean exists(ManagementClient client, ModelNode address) throws Exception {
-        return Operations.isSuccessfulOutcome(
-                client.getControllerClient().execute(Operations.createReadResourceOperation(address)));
+        return exists(client.getControllerClient(), address);
     }
 
     static void executeOrFail(ManagementClient client, ModelNode op) throws Exception {
-        ModelNode result = client.getControllerClient().execute(op);
+        executeOrFail(client.getControllerClient(), op);
+    }
+
+    static void executeOrFail(ModelControllerClient client, ModelNode op) throws Exception {
+        ModelNode result = client.execute(op);
         if (!Operations.isSuccessfulOutcome(result)) {
             throw new IllegalStateException("WildFly management operation failed: "
                     + Operations.getFailureDescription(result).asString() + "\noperation: " + op);
