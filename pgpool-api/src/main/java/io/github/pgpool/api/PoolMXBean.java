@@ -59,6 +59,24 @@ public interface PoolMXBean {
     /** @return the longest time one borrow waited, in milliseconds */
     double getWaitTimeMaxMillis();
 
+    /** @return the fewest idle connections the pool keeps: always 0 (it starts empty, Cleanup empties it) */
+    int getIdleMin();
+
+    /** @return the most idle connections the pool may hold: MaxSize (any connection may be idle) */
+    int getIdleMax();
+
+    /**
+     * How long opening a physical connection took (one attempt), in seconds. Reading this, or the other two
+     * distributions, makes the pool record them from then on, if it did not already.
+     */
+    HistogramSnapshot getCreateTime();
+
+    /** @return how long borrowers waited for a connection, in seconds (see {@link #getCreateTime()}) */
+    HistogramSnapshot getWaitTime();
+
+    /** @return how long borrowers held a connection, in seconds (see {@link PoolMetricsSnapshot#useTime()}) */
+    HistogramSnapshot getUseTime();
+
     /** @return every setting in text form; the password is masked */
     Map<String, String> getSettings();
 

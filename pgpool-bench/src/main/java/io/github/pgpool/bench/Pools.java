@@ -132,6 +132,12 @@ public final class Pools {
         }
     }
 
+    /**
+     * {@code -Dbench.metrics=true}: pgpool records its create, wait and use time histograms from the start, as a
+     * monitored pool does; by default nobody reads them and they cost nothing (measure both, see README).
+     */
+    static final boolean RECORD_METRICS = Boolean.getBoolean("bench.metrics");
+
     /** Starts a pool with the standard benchmark settings. */
     public static Running start(Kind kind, Target target, int maxSize) throws SQLException {
         return start(kind, target, maxSize, null, false);
@@ -147,11 +153,12 @@ public final class Pools {
         }
         PgPool pool;
         if (target.isStub()) {
-            pool = PgPool.builder(b.databaseName("stub").build()).connectionFactory(c -> new StubConnection()).build();
+            pool = PgPool.builder(b.databaseName("stub").build()).connectionFactory(c -> new StubConnection())
+                    .recordMetrics(RECORD_METRICS).build();
         } else {
             b.serverName(target.host).portNumber(target.port).databaseName(target.database).user(target.user)
                     .driverProperties("ApplicationName=" + target.applicationName);
-            pool = PgPool.builder(b.build()).build();
+            pool = PgPool.builder(b.build()).recordMetrics(RECORD_METRICS).build();
         }
         PgPoolDataSource ds = new PgPoolDataSource(pool);
         return new Running() {

@@ -1,5 +1,6 @@
 package io.github.pgpool.core;
 
+import io.github.pgpool.api.CloseReason;
 import java.sql.Connection;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -12,6 +13,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Closing happens outside the pool's lock (it is network I/O); freeing slots takes the lock briefly. Thread-safe.
  */
 final class Closer {
+    /** A broken connection's backend is usually gone, or its link silent: its close waits at most this long. */
+    private static final long BROKEN_LINGER_MILLIS = LinkSocket.FAILED_LINGER_MILLIS;
     private final ReentrantLock lock;
     private final PoolBooks books;
     private final WaiterQueue waiters;
@@ -112,6 +115,9 @@ final class Closer {
 
     private void closePhysical(PooledConnection pc) {
         hotLane.forget(pc);
+        if (pc.closeReason() == CloseReason.BROKEN) {
+            pc.lingerAtMost(BROKEN_LINGER_MILLIS);
+        }
         Connection c = pc.connection();
         try {
             c.close();

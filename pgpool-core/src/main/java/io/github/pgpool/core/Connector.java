@@ -20,8 +20,12 @@ import java.util.function.BooleanSupplier;
 final class Connector {
     private static final long FIRST_BACKOFF_NANOS = 5_000_000L;
     private static final long MAX_BACKOFF_NANOS = 250_000_000L;
-    /** The longest a close waits for the server to end a connection (see {@link LinkSocket#close()}). */
-    private static final long MAX_LINGER_MILLIS = 250;
+    /**
+     * The longest a close waits for the server to end a connection (see {@link LinkSocket#close()}): a backend that
+     * received Terminate normally exits within a millisecond, but on a loaded server it may take a scheduling round or
+     * a few; until it has, its slot is not free, or the server would see more backends than MaxSize.
+     */
+    private static final long MAX_LINGER_MILLIS = 1_000;
 
     private final ConnectionFactory factory;
     private final PoolClock clock;
@@ -97,6 +101,7 @@ final class Connector {
         long evictions = health.evictions(); // before the connect: an eviction during it applies to it
         long left = deadline - clock.nanoTime();
         long timeout = Math.min(connectTimeoutNanos, Math.max(ConnectionHealth.MIN_CHECK_NANOS, left));
+        long began = clock.nanoTime(); // the pool's clock, for the create time
         long now = System.nanoTime(); // the sockets' clock, which tests do not move
         Connection c;
         LinkSocket link;
@@ -113,6 +118,7 @@ final class Connector {
             throw e;
         }
         long created = clock.nanoTime();
+        events.connected(created - began);
         return new PooledConnection(owner, c, credentials, link, evictions, created, health.expiryFor(created),
                 profile);
     }

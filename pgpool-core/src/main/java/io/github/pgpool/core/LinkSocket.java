@@ -26,7 +26,8 @@ import java.net.SocketTimeoutException;
  * the pool's books, then whoever owns the connection (the pool's state transitions publish the fields).
  */
 final class LinkSocket extends Socket {
-    private final long lingerMillis;
+    /** How long {@link #close()} waits for the server; the pool shortens it for a connection it found broken. */
+    private volatile long lingerMillis;
     /** The login's deadline ({@link System#nanoTime()}); meaningful while {@link #bounded}. */
     private final long deadline;
     /** A close during the login waits for the server at most until then: the borrower's own deadline. */
@@ -36,6 +37,13 @@ final class LinkSocket extends Socket {
     private int requestedTimeout;
     private InputStream raw;
     private InputStream stream;
+    /**
+     * Set when a read failed (timed out, reset): the link is silent or gone, so a close waits for the server at most
+     * {@link #FAILED_LINGER_MILLIS}. pgjdbc closes such a connection itself, before the pool can say it is broken.
+     */
+    private volatile boolean failed;
+    /** How long a close of a link whose read failed waits for the server. */
+    static final long FAILED_LINGER_MILLIS = 50;
 
     /**
      * @param deadline when the login must be done ({@link System#nanoTime()})
@@ -68,13 +76,23 @@ final class LinkSocket extends Socket {
                 @Override
                 public int read() throws IOException {
                     beforeRead();
-                    return super.read();
+                    try {
+                        return super.read();
+                    } catch (IOException e) {
+                        failed = true;
+                        throw e;
+                    }
                 }
 
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
                     beforeRead();
-                    return super.read(b, off, len);
+                    try {
+                        return super.read(b, off, len);
+                    } catch (IOException e) {
+                        failed = true;
+                        throw e;
+                    }
                 }
             };
         }
@@ -104,6 +122,16 @@ final class LinkSocket extends Socket {
         }
         int bound = (int) Math.min(Integer.MAX_VALUE, left);
         return timeout <= 0 ? bound : Math.min(timeout, bound);
+    }
+
+    /**
+     * Shortens how long closing waits for the server to end the connection: a connection found broken is usually
+     * beyond waiting for (its backend is gone, or its link silent), and its close should not hold the thread.
+     */
+    void lingerAtMost(long millis) {
+        if (millis < lingerMillis) {
+            lingerMillis = millis;
+        }
     }
 
     /** The connection is open and profiled: from now on reads wait as pgjdbc (and the application) say. */
@@ -148,7 +176,8 @@ final class LinkSocket extends Socket {
     }
 
     private void awaitServerEnd() {
-        long until = System.nanoTime() + lingerMillis * 1_000_000L;
+        long linger = failed ? Math.min(lingerMillis, FAILED_LINGER_MILLIS) : lingerMillis;
+        long until = System.nanoTime() + linger * 1_000_000L;
         if (bounded && until - loginLingerUntil > 0) {
             until = loginLingerUntil;
         }

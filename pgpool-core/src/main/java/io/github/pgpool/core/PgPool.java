@@ -4,9 +4,11 @@ import io.github.pgpool.api.CloseReason;
 import io.github.pgpool.api.Credentials;
 import io.github.pgpool.api.Durations;
 import io.github.pgpool.api.PoolClosedException;
+import io.github.pgpool.api.PoolMetricsSnapshot;
 import io.github.pgpool.api.PoolSettings;
 import io.github.pgpool.api.PoolStatistics;
 import io.github.pgpool.api.PoolTimeoutException;
+import io.github.pgpool.api.PoolTimingListener;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,6 +100,9 @@ public final class PgPool implements AutoCloseable {
         this.connector = new Connector(factory, settings, clock, health, counters, events, this::isClosed);
         this.housekeeper = new Housekeeper(lock, books, health, counters, closer, events, clock, this::isClosed,
                 settings.leakThreshold());
+        if (b.recordMetrics()) {
+            events.metrics().startRecording();
+        }
         events.started(settings);
         // Last: from here on other threads (the housekeeper, JMX clients) reach this pool, now fully built.
         Scheduler scheduler = b.scheduler() != null ? b.scheduler() : Scheduler.daemonThread("pgpool-housekeeper " + name);
@@ -419,6 +424,7 @@ public final class PgPool implements AutoCloseable {
         }
         boolean reusable = !pc.isBroken() && cleaned(pc);
         long now = clock.recentNanoTime();
+        events.returned(now - pc.borrowedAt()); // coarse clock: free, and right on average (see useTime)
         // Only a connection lent without the lock is still listed; it goes back the same way unless the queue
         // starves, when it must go to the longest waiter.
         if (reusable && lockFree && pc.isListed() && !closed && !waiters.starving()
@@ -496,8 +502,7 @@ public final class PgPool implements AutoCloseable {
         if (closeReason != null) {
             closer.closeAndFreeSlot(pc);
         } else if (handedTo != null) {
-            handedTo.wake();
-            events.borrowed(now - handedTo.start);
+            handedTo.wake(); // the waiter reports its borrow itself, once it has checked the connection
         } else {
             hotLane.remember(pc);
             if (nudge) {
@@ -563,6 +568,29 @@ public final class PgPool implements AutoCloseable {
 
     private PoolStatistics statisticsLocked() {
         return counters.snapshot(name, maxSize, books, waiters.size());
+    }
+
+    /**
+     * The figures monitoring shows (OpenTelemetry's {@code db.client.connection.*}): counts from a
+     * {@link #statistics()} snapshot, and the create, wait and use time distributions. The first call switches the
+     * distributions on (unless the builder did), so they hold what happened since; until then a borrow pays nothing
+     * for them.
+     */
+    public PoolMetricsSnapshot metrics() {
+        return events.metrics().snapshot(statistics());
+    }
+
+    /**
+     * Sends every create, wait and use time this pool measures to {@code listener} from now on, on the borrowers'
+     * threads (see {@link PoolTimingListener}); for a metrics library that keeps its own histograms.
+     */
+    public void addTimingListener(PoolTimingListener listener) {
+        events.metrics().addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Stops sending durations to {@code listener}; {@code false} if it was not added. */
+    public boolean removeTimingListener(PoolTimingListener listener) {
+        return events.metrics().removeListener(listener);
     }
 
     /**

@@ -22,6 +22,7 @@ public final class PgPoolBuilder {
     private PoolListener listener;
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
     private boolean jmx = true;
+    private boolean recordMetrics;
 
     PgPoolBuilder(PoolSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -66,6 +67,15 @@ public final class PgPoolBuilder {
         return this;
     }
 
+    /**
+     * Whether to record the create, wait and use time distributions from the start (default: no; they start with
+     * the first read of {@link PgPool#metrics()} or of the MXBean's histograms).
+     */
+    public PgPoolBuilder recordMetrics(boolean record) {
+        this.recordMetrics = record;
+        return this;
+    }
+
     /** @return the started pool */
     public PgPool build() {
         return new PgPool(this);
@@ -98,5 +108,9 @@ public final class PgPoolBuilder {
 
     boolean jmx() {
         return jmx;
+    }
+
+    boolean recordMetrics() {
+        return recordMetrics;
     }
 }

@@ -34,6 +34,7 @@ final class PoolEvents {
     private final RateLimitedLog timeoutLog;
     private final RateLimitedLog brokenLog;
     private final RateLimitedLog fullLog;
+    private final PoolMetrics metrics = new PoolMetrics();
 
     /** @param listener the application's listener, or {@code null} */
     PoolEvents(String pool, PoolListener listener, PoolClock clock) {
@@ -64,8 +65,14 @@ final class PoolEvents {
         LOG.log(Level.INFO, "pgpool {0} closed", pool);
     }
 
+    /** @return the recorder of the pool's create, wait and use times */
+    PoolMetrics metrics() {
+        return metrics;
+    }
+
     /** A borrower got a connection after waiting {@code waitedNanos}. */
     void borrowed(long waitedNanos) {
+        metrics.waited(waitedNanos);
         if (notifyBorrows) {
             listener.borrowed(pool, waitedNanos <= 0 ? Duration.ZERO : Duration.ofNanos(waitedNanos));
         }
@@ -74,6 +81,16 @@ final class PoolEvents {
     void reachedMaxSize(int maxSize) {
         fullLog.log("pgpool " + pool + " has grown to MaxSize=" + maxSize
                 + " connections; further requests wait up to MaxWait", null);
+    }
+
+    /** A borrower gave a connection back after holding it {@code heldNanos} (coarse clock). */
+    void returned(long heldNanos) {
+        metrics.used(heldNanos);
+    }
+
+    /** One attempt opened a connection in {@code nanos}; {@link #connectionOpened} follows once it is on the books. */
+    void connected(long nanos) {
+        metrics.created(nanos);
     }
 
     void connectionOpened(Credentials credentials) {

@@ -1,5 +1,6 @@
 package io.github.pgpool.core;
 
+import io.github.pgpool.api.HistogramSnapshot;
 import io.github.pgpool.api.PoolMXBean;
 import io.github.pgpool.api.PoolSetting;
 import io.github.pgpool.api.PoolStatistics;
@@ -153,6 +154,31 @@ final class PoolJmx implements PoolMXBean {
     @Override
     public double getWaitTimeMaxMillis() {
         return stats().waitTimeMax().toNanos() / 1e6;
+    }
+
+    @Override
+    public int getIdleMin() {
+        return 0; // pgpool keeps no idle connections: it starts empty, and Cleanup closes every idle one
+    }
+
+    @Override
+    public int getIdleMax() {
+        return pool.settings().maxSize(); // every connection may be idle; MaxSize is the only bound
+    }
+
+    @Override
+    public HistogramSnapshot getCreateTime() {
+        return pool.metrics().createTime();
+    }
+
+    @Override
+    public HistogramSnapshot getWaitTime() {
+        return pool.metrics().waitTime();
+    }
+
+    @Override
+    public HistogramSnapshot getUseTime() {
+        return pool.metrics().useTime();
     }
 
     @Override

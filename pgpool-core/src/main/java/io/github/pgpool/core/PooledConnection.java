@@ -279,6 +279,13 @@ public final class PooledConnection {
         return link != null && link.hasUnreadInput();
     }
 
+    /** Lets closing this connection wait at most {@code millis} for the server (see {@link LinkSocket#close()}). */
+    void lingerAtMost(long millis) {
+        if (link != null) {
+            link.lingerAtMost(millis);
+        }
+    }
+
     ConnectionProfile profile() {
         return profile;
     }

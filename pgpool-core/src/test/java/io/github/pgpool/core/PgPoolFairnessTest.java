@@ -63,16 +63,38 @@ class PgPoolFairnessTest {
     void beforeTheBoundTheReturningThreadMayTakeItsConnectionAgainAndTheWaiterGetsItNext() throws Exception {
         pool(1);
         PooledConnection only = pool.borrow();
+        only.release();
+        only = pool.borrow(); // now lent without the lock: it can come back the same way
         CompletableFuture<PooledConnection> waiter = borrowInBackground("waiter");
         assertThat(pool.statistics().waiting()).isEqualTo(1);
 
-        only.release();
-        PooledConnection again = pool.borrow(); // barging: the waiter has waited 0 ms, less than the bound
-        assertThat(again).isSameAs(only);
+        // The waiter needs the lock to look; holding it makes sure the returning thread asks first.
+        java.util.concurrent.locks.ReentrantLock lock = pool.lockForTests();
+        CompletableFuture<PooledConnection> again;
+        java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch unlock = new java.util.concurrent.CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            lock.lock();
+            try {
+                locked.countDown();
+                unlock.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                lock.unlock();
+            }
+        }, "lock-holder");
+        threads.add(holder);
+        holder.start();
+        assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+        only.release(); // idle, and the head is nudged to look, but it cannot look before the lock is free
+        PooledConnection taken = pool.borrow(); // barging: the waiter has waited 0 ms, less than the bound
+        unlock.countDown();
+        assertThat(taken).isSameAs(only);
         assertThat(pool.queueStarves()).isFalse();
         assertThat(waiter).isNotDone();
 
-        again.release(); // idle, and the head is nudged to look: nobody else asks, so it is the waiter's
+        taken.release(); // idle, and the head is nudged to look: nobody else asks, so it is the waiter's
         assertThat(waiter.get(10, TimeUnit.SECONDS)).isSameAs(only);
         waiter.get().release();
     }
