@@ -4,7 +4,7 @@ scores over the rounds, and the ratios that issue 12 asks for, each as a range o
 taken between two figures of the same round: new pgpool against the old engine of the old run next to it, and
 against HikariCP and Agroal of the same JMH run). Python 3 standard library only.
 
-    pgpool-bench/interleaved-summary.py OUT [WILDFLY_RESULTS]
+    pgpool-bench/interleaved-summary.py OUT [WILDFLY_RESULTS...]
 """
 import glob
 import json
@@ -42,7 +42,7 @@ def load(out):
         if os.path.exists(log):
             with open(log) as f:
                 for line in f:
-                    w = re.match(r"WAITS pool=(\S+) threads=(\d+) maxSize=(\d+) n=(\d+) p50=(\S+)us p99=(\S+)us "
+                    w = re.search(r"WAITS pool=(\S+) threads=(\d+) maxSize=(\d+) n=(\d+) p50=(\S+)us p99=(\S+)us "
                                  r"p99.9=(\S+)us max=(\S+)us", line)
                     if w:
                         for key, row in rows.items():
@@ -90,8 +90,8 @@ def main():
         for k, w in waits:
             label = {"pgpool": "pgpool " + k[1], "hikari": "HikariCP", "agroal": "Agroal"}[k[5]]
             print("| %d | %s | %d | %d | %s |" % (k[0], label, k[3], k[4], " | ".join("%.1f" % x for x in w)))
-    if len(sys.argv) > 2:
-        wildfly(sys.argv[2])
+    for path in sys.argv[2:]:
+        wildfly(path)
 
 
 def wildfly(path):
@@ -103,20 +103,26 @@ def wildfly(path):
                          r"p99.9=(\S+)us max=(\S+)us", line)
             if m:
                 data[(int(m.group(1)), m.group(2), int(m.group(3)))] = [float(m.group(i)) for i in range(4, 12)]
-    print("\nWildFly 39, select by id, in-server threads, 8 PostgreSQL connections:\n")
-    print("| threads | pgpool.rar/WildFly pool | pgpool.rar ops/ms | WildFly pool ops/ms | failures |"
-          " process CPU us/op pgpool / WildFly | p99 wait us pgpool / WildFly |")
-    print("|---:|---|---|---|---|---|---|")
+    pools = [p for p in ("pgpool", "pgpool-old", "wildfly") if any(k[1] == p for k in data)]
+    print("\nWildFly 39, select by id, in-server threads, 8 PostgreSQL connections (%s):\n" % path)
+    print("| threads | ratio | range over rounds |")
+    print("|---:|---|---|")
     for t in sorted({k[2] for k in data}):
         rs = sorted({k[0] for k in data if k[2] == t})
-        p = [data[(r, "pgpool", t)] for r in rs if (r, "pgpool", t) in data]
-        w = [data[(r, "wildfly", t)] for r in rs if (r, "wildfly", t) in data]
-        ratio = [a[0] / b[0] for a, b in zip(p, w)]
-        print("| %d | %s | %s | %s | %d / %d | %s / %s | %s / %s |" % (
-            t, rng(ratio, "{:.2f}x"), rng([x[0] for x in p]), rng([x[0] for x in w]),
-            sum(x[1] for x in p), sum(x[1] for x in w),
-            rng([x[3] / 1000 for x in p], "{:.1f}"), rng([x[3] / 1000 for x in w], "{:.1f}"),
-            rng([x[5] for x in p], "{:.0f}"), rng([x[5] for x in w], "{:.0f}")))
+        for a, b in (("pgpool", "wildfly"), ("pgpool", "pgpool-old"), ("pgpool-old", "wildfly")):
+            if a in pools and b in pools:
+                print("| %d | %s/%s | %s |" % (t, a, b, rng([data[(r, a, t)][0] / data[(r, b, t)][0] for r in rs
+                                                            if (r, a, t) in data and (r, b, t) in data], "{:.2f}x")))
+    print("\n| threads | pool | ops/ms | failures | thread CPU us/op | process CPU us/op | p50 us | p99 us |"
+          " p99.9 us | max us |")
+    print("|---:|---|---|---:|---|---|---|---|---|---|")
+    for t in sorted({k[2] for k in data}):
+        for p in pools:
+            xs = [v for k, v in sorted(data.items()) if k[1] == p and k[2] == t]
+            col = lambda i, f="{:.1f}", d=1: rng([x[i] / d for x in xs], f)
+            print("| %d | %s | %s | %d | %s | %s | %s | %s | %s | %s |" % (
+                t, p, col(0), sum(x[1] for x in xs), col(2, d=1000), col(3, d=1000), col(4), col(5, "{:.0f}"),
+                col(6, "{:.0f}"), col(7, "{:.0f}")))
 
 
 main()

@@ -3,7 +3,8 @@
 # and an older one), alternating new/old/new/old, so that the load other people put on the shared machine falls on
 # both. Writes one JMH log and one JSON file per run into OUT, with the load average in the log's first line.
 #
-#   pgpool-bench/interleaved.sh NEW.jar OLD.jar OUT [ROUNDS]
+#   pgpool-bench/interleaved.sh NEW.jar OLD.jar OUT [ROUNDS [FIRST]]   (FIRST: number of the first round, to add
+#   rounds to an earlier OUT)
 #
 # Build OLD.jar in a git worktree of the older commit with `mvn -o -Pbench package -pl pgpool-bench -am
 # -Dmaven.test.skip=true` (never `install`: ~/.m2 is shared), after copying CpuPerOpProfiler.java, WaitSamples.java
@@ -11,7 +12,7 @@
 # Short runs (2 s iterations, 2 warm-up + 3 measured, 1 fork) because the machine is shared; repeat rather than
 # lengthen. JAVA defaults to JDK 17, as in the suite.
 set -euo pipefail
-new="$1" old="$2" out="$3" rounds="${4:-2}"
+new="$1" old="$2" out="$3" rounds="${4:-2}" first="${5:-1}"
 java="${JAVA:-/usr/lib/jvm/java-17-openjdk-amd64/bin/java}"
 mkdir -p "$out"
 jmh=(-f 1 -wi 2 -i 3 -w 2 -r 2 -prof io.github.pgpool.bench.CpuPerOpProfiler)
@@ -23,7 +24,7 @@ run() { # name jar jmh-args...
   echo "$name done: $(grep -c '^Stub\|^PgSelect' "$out/$name.log" || true) result lines"
 }
 
-for r in $(seq 1 "$rounds"); do
+for r in $(seq "$first" $((first + rounds - 1))); do
   for which in new old; do
     jar="$new"; pools=pgpool,hikari,agroal
     if [[ "$which" == old ]]; then jar="$old"; pools=pgpool; fi

@@ -10,7 +10,9 @@
 # org.wildfly:wildfly-dist:39.0.1.Final:zip in ~/.m2 (pgpool-it's build fetches it), JDK 25, PostgreSQL with the
 # benchmark database (pgpool_bench, made by the JMH benchmarks). The server runs with port offset 23000 (HTTP 31080,
 # management 32990) on 127.0.0.1 and a fresh copy of standalone.xml each time, and is stopped at the end.
-# Options (environment): ROUNDS=3, WARMUP_MS=1000, MILLIS=3000, THREADS="8 32".
+# Options (environment): ROUNDS=3, WARMUP_MS=1000, MILLIS=3000, THREADS="8 32"; OLD_RAR=path of an older
+# pgpool.rar (built in a worktree of an older commit), deployed beside the current one as pgpool-old.rar with the
+# same settings and measured in the same rotation (pgpool, pgpool-old, wildfly).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 version=39.0.1.Final
@@ -21,8 +23,10 @@ out="${1:-$work/results.txt}"
 offset=23000 mgmt=32990 http=31080
 rounds="${ROUNDS:-3}" warmup="${WARMUP_MS:-1000}" millis="${MILLIS:-3000}"
 pgjdbc="$(tr ':' '\n' < "$here/target/payara/classpath.txt" | grep '/postgresql-[0-9.]*\.jar$')"
-rar="$here/target/payara/pgpool.rar"
+# The adapter as pgpool-rar built it (copied there by this module's build), deployed under its usual name.
+rar="$work/pgpool.rar"
 mkdir -p "$work"
+cp "$here/target/payara/pgpool-rar.rar" "$rar"
 if [[ ! -d "$home" ]]; then
   unzip -q "$HOME/.m2/repository/org/wildfly/wildfly-dist/$version/wildfly-dist-$version.zip" -d "$here/target"
 fi
@@ -75,19 +79,36 @@ deploy $rar
 /subsystem=resource-adapters/resource-adapter=bench-pgpool/connection-definitions=bench/config-properties=DatabaseName:add(value=pgpool_bench)
 /subsystem=resource-adapters/resource-adapter=bench-pgpool/connection-definitions=bench/config-properties=User:add(value=postgres)
 /subsystem=resource-adapters/resource-adapter=bench-pgpool/connection-definitions=bench/config-properties=MaxSize:add(value=8)
-/subsystem=resource-adapters/resource-adapter=bench-pgpool/connection-definitions=bench/config-properties=DriverProperties:add(value=ApplicationName=pgpool-bench-pgpool-rar)
+/subsystem=resource-adapters/resource-adapter=bench-pgpool/connection-definitions=bench/config-properties=DriverProperties:add(value="ApplicationName=pgpool-bench-pgpool-rar")
 /subsystem=resource-adapters/resource-adapter=bench-pgpool:activate
-deploy $work/bench.war
 CLI
+pools="pgpool wildfly"
+if [[ -n "${OLD_RAR:-}" ]]; then
+  cp "$OLD_RAR" "$work/pgpool-old.rar"
+  pools="pgpool pgpool-old wildfly"
+  cli --file=/dev/stdin <<CLI
+deploy $work/pgpool-old.rar
+/subsystem=resource-adapters/resource-adapter=bench-pgpool-old:add(archive=pgpool-old.rar, transaction-support=XATransaction)
+/subsystem=resource-adapters/resource-adapter=bench-pgpool-old/connection-definitions=bench:add(class-name=io.github.pgpool.jca.PgPoolManagedConnectionFactory, jndi-name=java:/jdbc/bench-pgpool-old, min-pool-size=0, max-pool-size=64, pool-prefill=false, tracking=false, recovery-username=postgres, recovery-password=unused-with-trust-auth)
+/subsystem=resource-adapters/resource-adapter=bench-pgpool-old/connection-definitions=bench/config-properties=ServerName:add(value=127.0.0.1)
+/subsystem=resource-adapters/resource-adapter=bench-pgpool-old/connection-definitions=bench/config-properties=PortNumber:add(value=5432)
+/subsystem=resource-adapters/resource-adapter=bench-pgpool-old/connection-definitions=bench/config-properties=DatabaseName:add(value=pgpool_bench)
+/subsystem=resource-adapters/resource-adapter=bench-pgpool-old/connection-definitions=bench/config-properties=User:add(value=postgres)
+/subsystem=resource-adapters/resource-adapter=bench-pgpool-old/connection-definitions=bench/config-properties=MaxSize:add(value=8)
+/subsystem=resource-adapters/resource-adapter=bench-pgpool-old/connection-definitions=bench/config-properties=DriverProperties:add(value="ApplicationName=pgpool-bench-pgpool-old-rar")
+/subsystem=resource-adapters/resource-adapter=bench-pgpool-old:activate
+CLI
+fi
+cli --command="deploy $work/bench.war"
 
 get() { curl -sf --max-time 120 "http://127.0.0.1:$http/bench/run?$1"; }
 { echo "# $(date -u +%FT%TZ) WildFly $version, $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$out"
 # JIT warm-up of both paths in the server; these numbers are thrown away.
-for pool in pgpool wildfly; do get "pool=$pool&threads=32&warmup=0&millis=4000" > /dev/null; done
+for pool in $pools; do get "pool=$pool&threads=32&warmup=0&millis=4000" > /dev/null; done
 for r in $(seq 1 "$rounds"); do
   for t in ${THREADS:-8 32}; do
-    for pool in pgpool wildfly; do
+    for pool in $pools; do
       line="round=$r $(get "pool=$pool&threads=$t&warmup=$warmup&millis=$millis")"
       echo "$line" | tee -a "$out"
     done

@@ -21,11 +21,13 @@ import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.ObjectName;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 import javax.sql.DataSource;
 
 /**
  * The WildFly benchmark's load generator, inside the server: {@code GET
- * /bench/run?pool=pgpool|wildfly&threads=N&warmup=MS&millis=MS} starts N managed threads that each repeat the Java SE
+ * /bench/run?pool=pgpool|pgpool-old|wildfly&threads=N&warmup=MS&millis=MS} starts N managed threads that each repeat the Java SE
  * benchmarks' request (borrow from the chosen data source, {@code SELECT id, name FROM bench_items WHERE id = ?} on
  * a random id, read the row, close) for warm-up plus measured time, and answers one line with the requests per
  * millisecond of the measured part, the borrow-wait distribution, CPU per request and the failures.
@@ -55,6 +57,12 @@ public class LoadServlet extends HttpServlet {
     @Resource(lookup = "java:/jdbc/bench-wildfly")
     private transient DataSource wildfly;
 
+    /**
+     * An older pgpool.rar beside the current one (wildfly-bench.sh with OLD_RAR), for before/after runs in the same
+     * server; looked up on use because it is usually not there.
+     */
+    static final String PGPOOL_OLD = "java:/jdbc/bench-pgpool-old";
+
     /** Threads the server knows about (context, no cap of an executor's queue). */
     @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
     private transient ManagedThreadFactory threads;
@@ -65,10 +73,12 @@ public class LoadServlet extends HttpServlet {
         DataSource ds = switch (pool) {
             case "pgpool" -> pgpool;
             case "wildfly" -> wildfly;
+            case "pgpool-old" -> lookup(PGPOOL_OLD);
             default -> null;
         };
         if (ds == null) {
-            answer(response, HttpServletResponse.SC_BAD_REQUEST, "unknown pool " + pool + ": pgpool or wildfly");
+            answer(response, HttpServletResponse.SC_BAD_REQUEST, "unknown pool " + pool
+                    + ": pgpool, wildfly or (when wildfly-bench.sh was given OLD_RAR) pgpool-old");
             return;
         }
         int n = intParameter(request, "threads", 8, 1, 256);
@@ -146,6 +156,14 @@ public class LoadServlet extends HttpServlet {
         requests.addAndGet(mine);
         if (cpuFrom >= 0) {
             threadCpu.addAndGet(mx.getCurrentThreadCpuTime() - cpuFrom);
+        }
+    }
+
+    private static DataSource lookup(String jndiName) {
+        try {
+            return (DataSource) new InitialContext().lookup(jndiName);
+        } catch (NamingException e) {
+            return null;
         }
     }
 
