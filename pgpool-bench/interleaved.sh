@@ -19,8 +19,14 @@ jmh=(-f 1 -wi 2 -i 3 -w 2 -r 2 -prof io.github.pgpool.bench.CpuPerOpProfiler)
 
 run() { # name jar jmh-args...
   local name="$1" jar="$2"; shift 2
-  { echo "# $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg) jar: $jar"
-    nice -n 10 "$java" -jar "$jar" "$@" "${jmh[@]}" -rf json -rff "$out/$name.json"; } > "$out/$name.log" 2>&1
+  # JMH allows one run per machine (/tmp/jmh.lock) and exits at once when another holds it: wait for it then.
+  for attempt in $(seq 1 60); do
+    { echo "# $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg) jar: $jar"
+      nice -n 10 "$java" -jar "$jar" "$@" "${jmh[@]}" -rf json -rff "$out/$name.json"; } > "$out/$name.log" 2>&1 \
+      && break
+    grep -q 'Unable to acquire the JMH lock' "$out/$name.log" || { echo "$name failed: see $out/$name.log"; return 1; }
+    sleep 10
+  done
   echo "$name done: $(grep -c '^Stub\|^PgSelect' "$out/$name.log" || true) result lines"
 }
 
