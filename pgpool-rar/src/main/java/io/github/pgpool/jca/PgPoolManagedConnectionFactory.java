@@ -47,8 +47,10 @@ public class PgPoolManagedConnectionFactory
     private final ConfiguredSettings configured = new ConfiguredSettings();
 
     private transient volatile PgPoolResourceAdapter adapter;
-    private transient volatile Validated validated;
+    private transient volatile ValidatedSettings validated;
     private transient volatile PoolRegistry.Reference poolReference;
+    /** The reference a setter changed away from; released once the pool of the new settings is acquired. */
+    private transient PoolRegistry.Reference superseded;
     private transient PrintWriter logWriter;
 
     /** Creates a factory with every setting at its default; DatabaseName must still be set. */
@@ -74,7 +76,7 @@ public class PgPoolManagedConnectionFactory
     @Override
     public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo info)
             throws ResourceException {
-        Validated v = validated();
+        ValidatedSettings v = validated();
         return new PgPoolManagedConnection(this, credentials(v, subject, info));
     }
 
@@ -118,7 +120,7 @@ public class PgPoolManagedConnectionFactory
         return credentials(validated(), subject, info);
     }
 
-    private Credentials credentials(Validated v, Subject subject, ConnectionRequestInfo info) {
+    private Credentials credentials(ValidatedSettings v, Subject subject, ConnectionRequestInfo info) {
         if (subject != null) {
             PasswordCredential pc = passwordCredential(subject);
             if (pc != null) {
@@ -139,7 +141,7 @@ public class PgPoolManagedConnectionFactory
      */
     PooledConnection borrow(Credentials credentials) throws SQLException {
         PgPool pool;
-        Validated v;
+        ValidatedSettings v;
         try {
             pool = pool();
             v = validated();
@@ -159,16 +161,25 @@ public class PgPoolManagedConnectionFactory
         if (ref != null) {
             return ref.pool();
         }
+        PoolRegistry.Reference previous;
         synchronized (this) {
-            if (poolReference == null) {
-                PgPoolResourceAdapter ra = adapter;
-                PoolRegistry registry = ra != null ? ra.registry() : PoolRegistry.STANDALONE;
-                PoolRegistry.Reference acquired = registry.acquire(validated().settings);
-                CLEANER.register(this, acquired);
-                poolReference = acquired;
+            if (poolReference != null) {
+                return poolReference.pool();
             }
-            return poolReference.pool();
+            PgPoolResourceAdapter ra = adapter;
+            PoolRegistry registry = ra != null ? ra.registry() : PoolRegistry.STANDALONE;
+            // Acquired before the previous reference goes: with changed settings, the new pool succeeds the old one
+            // (see PoolRegistry), instead of starting afresh after it closed.
+            PoolRegistry.Reference acquired = registry.acquire(validated().settings);
+            CLEANER.register(this, acquired);
+            poolReference = acquired;
+            previous = superseded;
+            superseded = null;
         }
+        if (previous != null) {
+            previous.run();
+        }
+        return poolReference.pool();
     }
 
     /**
@@ -179,14 +190,14 @@ public class PgPoolManagedConnectionFactory
         return validated().settings;
     }
 
-    private Validated validated() throws InvalidPropertyException {
-        Validated v = validated;
+    private ValidatedSettings validated() throws InvalidPropertyException {
+        ValidatedSettings v = validated;
         if (v != null) {
             return v;
         }
         synchronized (this) {
             if (validated == null) {
-                validated = new Validated(configured.validate());
+                validated = new ValidatedSettings(configured.validate());
             }
             return validated;
         }
@@ -214,50 +225,6 @@ public class PgPoolManagedConnectionFactory
             }
         }
         return null;
-    }
-
-    /** Validated settings and the default credentials made from them, published together. */
-    private static final class Validated {
-        final PoolSettings settings;
-        final Credentials defaults;
-
-        Validated(PoolSettings settings) {
-            this.settings = settings;
-            this.defaults = settings.defaultCredentials();
-        }
-
-        /** @return the default credentials object if equal, so that borrowers take the pool's fast path */
-        Credentials canonical(Credentials c) {
-            return c.equals(defaults) ? defaults : c;
-        }
-
-        /**
-         * @return the default credentials object if {@code user} and {@code password} (null read as empty) equal
-         *     them, else new credentials. Compares the password's characters in place: the usual answer, the
-         *     defaults, then costs no allocation on the allocation path.
-         */
-        Credentials canonical(String user, char[] password) {
-            String u = user == null ? "" : user;
-            if (u.equals(defaults.user()) && sameCharacters(password, defaults.password())) {
-                return defaults;
-            }
-            return Credentials.of(u, password == null ? "" : new String(password));
-        }
-
-        private static boolean sameCharacters(char[] chars, String text) {
-            if (chars == null) {
-                return text.isEmpty();
-            }
-            if (chars.length != text.length()) {
-                return false;
-            }
-            for (int i = 0; i < chars.length; i++) {
-                if (chars[i] != text.charAt(i)) {
-                    return false;
-                }
-            }
-            return true;
-        }
     }
 
     // ---- Resource adapter association --------------------------------------------------------------------------
@@ -324,11 +291,16 @@ public class PgPoolManagedConnectionFactory
         validated = null;
         PoolRegistry.Reference ref = poolReference;
         if (ref != null) {
-            // Servers configure a factory before using it; a late change gets a pool of its own from now on.
-            LOG.log(Level.WARNING, "pgpool: {0} changed after the pool {1} was started; later connections use "
+            // Servers configure a factory before using it; a late change is a live change of the pool: the next use
+            // acquires the new settings, whose pool succeeds this one (see PoolRegistry).
+            LOG.log(Level.INFO, "pgpool: {0} changed after the pool {1} was started; later connections use "
                     + "a pool with the new settings", s.displayName(), ref.pool().name());
             poolReference = null;
-            ref.run();
+            if (superseded == null) {
+                superseded = ref;
+            } else {
+                ref.run();
+            }
         }
     }
 
