@@ -67,9 +67,15 @@ public final class PgPool implements AutoCloseable {
     private final Returns returns;
     private final Housekeeper housekeeper;
     private final Scheduler.Cancellable housekeeping;
-    private final PoolJmx jmx;
+    /** Written under the lock (by a replacement), read without it. */
+    private volatile PoolJmx jmx;
+    /** How this pool was built, for its successor (see {@link #replaceWith}). */
+    private final PgPoolBuilder origin;
+    /** The pool that took over from this one, or {@code null}; written under the lock, read without it. */
+    private volatile PgPool successor;
 
     PgPool(PgPoolBuilder b) {
+        this.origin = b;
         this.settings = b.settings();
         this.name = settings.poolName();
         this.clock = b.clock();
@@ -148,7 +154,85 @@ public final class PgPool implements AutoCloseable {
      *     interrupted while waiting
      */
     public PooledConnection borrow(Credentials credentials) throws SQLException {
-        return lender.borrow(Objects.requireNonNull(credentials, "credentials"));
+        Objects.requireNonNull(credentials, "credentials");
+        PgPool next = successor;
+        if (next != null) {
+            return next.borrowFor(this, credentials);
+        }
+        try {
+            return lender.borrow(credentials);
+        } catch (PoolClosedException e) {
+            next = successor; // replaced while this borrower waited or connected: the successor serves it
+            if (next == null) {
+                throw e;
+            }
+            return next.borrowFor(this, credentials);
+        }
+    }
+
+    /**
+     * Serves a borrower of a pool this one succeeded: the predecessor's default credentials become this pool's
+     * (the rotated password), any others stay as asked.
+     */
+    private PooledConnection borrowFor(PgPool predecessor, Credentials credentials) throws SQLException {
+        return borrow(credentials.equals(predecessor.defaultCredentials) ? defaultCredentials : credentials);
+    }
+
+    // ---- Live change ----------------------------------------------------------------------------------------------
+
+    /**
+     * Replaces this pool by a new one with other settings (a rotated password, another MaxSize, ...) without failing
+     * a borrower: this pool is retired, like {@link #close()} but its borrowers move on. Its idle connections are
+     * closed now, those in use when they come back; its waiters, and whoever still borrows from it, are served by the
+     * successor (a waiter's MaxWait starts anew there), the default credentials becoming the successor's. Until
+     * this pool's connections are closed, the successor counts them against its own MaxSize, so the database never
+     * sees more connections than the larger of the two MaxSizes, and the new one as soon as the old connections are
+     * back. The successor keeps this pool's clock, scheduler, connection factory, listener, credentials supplier and
+     * JMX name.
+     *
+     * @return the successor, already serving
+     * @throws PoolClosedException if this pool was closed or already replaced
+     * @throws io.github.pgpool.api.InvalidSettingException if a driver property of the new settings is unknown to
+     *     pgjdbc; this pool then goes on unchanged
+     */
+    public PgPool replaceWith(PoolSettings newSettings) throws PoolClosedException {
+        Objects.requireNonNull(newSettings, "newSettings");
+        if (closed) {
+            throw events.closedException();
+        }
+        PoolJmx published = jmx;
+        if (published != null) {
+            published.unregister(); // the successor takes over the name
+        }
+        PgPool next;
+        try {
+            next = origin.withSettings(newSettings).build();
+        } catch (RuntimeException e) {
+            if (published != null) {
+                jmx = PoolJmx.register(this);
+            }
+            throw e;
+        }
+        if (!shutDown(CloseReason.EVICTED, next)) {
+            next.close();
+            throw events.closedException(); // closed meanwhile by another thread
+        }
+        return next;
+    }
+
+    /** @return the pool that replaced this one, if any (see {@link #replaceWith}) */
+    public Optional<PgPool> successor() {
+        return Optional.ofNullable(successor);
+    }
+
+    /** Counts {@code n} slots of a predecessor against MaxSize; they come back through {@link Closer}. */
+    private void inheritSlots(int n) {
+        lock.lock();
+        try {
+            books.inheritSlots(n);
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ---- Administration -----------------------------------------------------------------------------------------
@@ -239,15 +323,30 @@ public final class PgPool implements AutoCloseable {
      */
     @Override
     public void close() {
+        shutDown(CloseReason.SHUTDOWN, null);
+    }
+
+    /**
+     * Closes ({@code next == null}) or retires this pool in favour of {@code next}, which then inherits the slots of
+     * every connection still open or being opened here, in the same critical section that stops this pool lending.
+     *
+     * @return {@code false} if the pool was already closed
+     */
+    private boolean shutDown(CloseReason reason, PgPool next) {
         List<PooledConnection> toClose = new ArrayList<>();
         List<Waiter> released;
         lock.lock();
         try {
             if (closed) {
-                return;
+                return false;
+            }
+            if (next != null) {
+                next.inheritSlots(books.total() + books.inherited()); // lock order: predecessor, then successor
+                closer.redirectLocked(next.closer::inheritedSlotsFreed);
+                successor = next; // before closed = true: a borrower that sees closed finds the successor
             }
             closed = true;
-            books.drainIdle(CloseReason.SHUTDOWN, toClose); // after closed = true: see release()
+            books.drainIdle(reason, toClose); // after closed = true: see release()
             released = waiters.closeAll();
             hotLane.clear();
         } finally {
@@ -255,14 +354,16 @@ public final class PgPool implements AutoCloseable {
         }
         released.forEach(Waiter::wake);
         housekeeping.close();
-        if (jmx != null) {
-            jmx.unregister();
+        PoolJmx published = jmx;
+        if (published != null && next == null) {
+            published.unregister();
         }
         closer.closeAll(toClose, 0);
         events.stopped();
+        return true;
     }
 
-    /** @return whether {@link #close()} was called */
+    /** @return whether {@link #close()} or {@link #replaceWith} was called */
     public boolean isClosed() {
         return closed;
     }

@@ -94,6 +94,23 @@ public final class PgPoolBuilder {
         return this;
     }
 
+    /**
+     * @return a builder with the same clock, scheduler, factory, listener, jitter, JMX, metrics and credentials
+     *     supplier but other settings: the successor of {@link PgPool#replaceWith}
+     */
+    PgPoolBuilder withSettings(PoolSettings newSettings) {
+        PgPoolBuilder b = new PgPoolBuilder(newSettings);
+        b.factory = factory;
+        b.clock = clock;
+        b.scheduler = scheduler;
+        b.listener = listener;
+        b.random = random;
+        b.jmx = jmx;
+        b.recordMetrics = recordMetrics;
+        b.credentials = credentials;
+        return b;
+    }
+
     /** @return the started pool */
     public PgPool build() {
         return new PgPool(this);

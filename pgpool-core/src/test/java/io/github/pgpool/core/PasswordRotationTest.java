@@ -115,6 +115,40 @@ class PasswordRotationTest {
         }
     }
 
+    /** The same rotation through {@link PgPoolDataSource#reconfigure}: the settings' Password changes, no supplier. */
+    @Test
+    @Timeout(60)
+    void reconfiguredPasswordUnderLoadFailsNoBorrowAndDrainsTheOldConnections() throws Exception {
+        alterPassword(ROLE, "rotation-first-pw");
+        PoolSettings.Builder settings = db.settings().user(ROLE).password("rotation-first-pw").maxSize(4);
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        AtomicInteger borrows = new AtomicInteger();
+        List<Thread> load = new ArrayList<>();
+        try (PgPoolDataSource ds = new PgPoolDataSource(settings.build())) {
+            for (int i = 0; i < 6; i++) {
+                load.add(ReconfigureTest.borrower(ds, borrows, failures));
+            }
+            load.forEach(Thread::start);
+            Await.until("load on 4 connections", Duration.ofSeconds(20),
+                    () -> borrows.get() > 100 && db.backends() == 4 || !failures.isEmpty());
+            List<Integer> before = db.pids();
+
+            alterPassword(ROLE, "rotation-second-pw");
+            ds.reconfigure(settings.password("rotation-second-pw").build());
+            int atChange = borrows.get();
+            Await.until("every backend from before the change closed, 200 borrows after it", Duration.ofSeconds(30),
+                    () -> borrows.get() > atChange + 200 && db.pids().stream().noneMatch(before::contains)
+                            || !failures.isEmpty());
+            ReconfigureTest.stop(load);
+            System.out.println("pgpool-core reconfigure Password under load (6 borrowers): " + borrows.get()
+                    + " borrows, " + failures.size() + " failed, " + before.size() + " old backends drained");
+            assertThat(failures).as("borrows that failed during the rotation").isEmpty();
+            assertThat(loginWorks("rotation-first-pw")).as("the old password").isFalse();
+        } finally {
+            ReconfigureTest.stop(load);
+        }
+    }
+
     @Test
     void aNullFromTheSupplierFailsTheBorrowAtOnceWithoutRetrying() {
         AtomicInteger calls = new AtomicInteger();

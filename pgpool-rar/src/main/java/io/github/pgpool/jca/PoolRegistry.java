@@ -63,13 +63,22 @@ final class PoolRegistry {
                     LOG.log(Level.INFO, "pgpool {0}: settings changed ({1}); a pool with the new settings takes over "
                             + "and the connections of the old one are closed as they come free", identity,
                             changed(entry.settings, settings));
-                    entry.succeed(entry.pool.replaceWith(settings), settings);
+                    entry.succeed(succeed(entry.pool, settings), settings);
                 }
             } catch (InvalidSettingException e) {
                 throw new InvalidPropertyException(e.getMessage()); // settings were validated: not expected
             }
             entry.references++;
             return new Reference(this, identity, entry);
+        }
+    }
+
+    /** @return the successor of {@code running}, or a new pool if it was closed meanwhile (not by this registry) */
+    private static PgPool succeed(PgPool running, PoolSettings settings) {
+        try {
+            return running.replaceWith(settings);
+        } catch (io.github.pgpool.api.PoolClosedException e) {
+            return PgPool.start(settings);
         }
     }
 
