@@ -129,6 +129,16 @@ final class Closer {
         }
     }
 
+    /** Counts {@code n} slots of a predecessor's open connections against MaxSize (see {@link Retirement}). */
+    void inheritSlots(int n) {
+        lock.lock();
+        try {
+            books.inheritSlots(n);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * Retires the pool's slots: from now on every freed slot, and every inherited one, goes to {@code sink}. Under
      * the lock, in the same critical section that hands the count of open slots to the successor, so that no slot is

@@ -54,8 +54,7 @@ public final class PgPool implements AutoCloseable {
     private final boolean targetsPrimary;
 
     private final ReentrantLock lock = new ReentrantLock();
-    /** Written under the lock, read without it. */
-    private volatile boolean closed;
+    private final Retirement retirement;
     private final PoolCounters counters = new PoolCounters();
     private final WaiterQueue waiters;
     private final PoolBooks books;
@@ -71,8 +70,6 @@ public final class PgPool implements AutoCloseable {
     private volatile PoolJmx jmx;
     /** How this pool was built, for its successor (see {@link #replaceWith}). */
     private final PgPoolBuilder origin;
-    /** The pool that took over from this one, or {@code null}; written under the lock, read without it. */
-    private volatile PgPool successor;
 
     PgPool(PgPoolBuilder b) {
         this.origin = b;
@@ -89,6 +86,7 @@ public final class PgPool implements AutoCloseable {
         this.books = new PoolBooks(maxSize, defaultCredentials, counters);
         this.hotLane = new HotLane(lock);
         this.closer = new Closer(lock, books, waiters, hotLane, events, clock);
+        this.retirement = new Retirement(lock, books, waiters, hotLane, closer);
         PoolParts parts = new PoolParts(name, maxSize, lock, this::isClosed, clock, books, waiters, hotLane, health,
                 counters, events, closer);
         ConnectionFactory factory = b.factory() != null ? b.factory() : new PgConnectionFactory(settings);
@@ -155,14 +153,14 @@ public final class PgPool implements AutoCloseable {
      */
     public PooledConnection borrow(Credentials credentials) throws SQLException {
         Objects.requireNonNull(credentials, "credentials");
-        PgPool next = successor;
+        PgPool next = retirement.successor();
         if (next != null) {
             return next.borrowFor(this, credentials);
         }
         try {
             return lender.borrow(credentials);
         } catch (PoolClosedException e) {
-            next = successor; // replaced while this borrower waited or connected: the successor serves it
+            next = retirement.successor(); // replaced while this borrower waited or connected: the successor serves it
             if (next == null) {
                 throw e;
             }
@@ -197,7 +195,7 @@ public final class PgPool implements AutoCloseable {
      */
     public PgPool replaceWith(PoolSettings newSettings) throws PoolClosedException {
         Objects.requireNonNull(newSettings, "newSettings");
-        if (closed) {
+        if (retirement.isClosed()) {
             throw events.closedException();
         }
         PoolJmx published = jmx;
@@ -213,26 +211,22 @@ public final class PgPool implements AutoCloseable {
             }
             throw e;
         }
-        if (!shutDown(CloseReason.EVICTED, next)) {
+        if (!retirement.end(CloseReason.EVICTED, next)) {
             next.close();
             throw events.closedException(); // closed meanwhile by another thread
         }
+        stopped();
         return next;
     }
 
     /** @return the pool that replaced this one, if any (see {@link #replaceWith}) */
     public Optional<PgPool> successor() {
-        return Optional.ofNullable(successor);
+        return Optional.ofNullable(retirement.successor());
     }
 
-    /** Counts {@code n} slots of a predecessor against MaxSize; they come back through {@link Closer}. */
-    private void inheritSlots(int n) {
-        lock.lock();
-        try {
-            books.inheritSlots(n);
-        } finally {
-            lock.unlock();
-        }
+    /** @return this pool's closer, which takes a predecessor's slots (see {@link Retirement}) */
+    Closer closer() {
+        return closer;
     }
 
     // ---- Administration -----------------------------------------------------------------------------------------
@@ -323,49 +317,24 @@ public final class PgPool implements AutoCloseable {
      */
     @Override
     public void close() {
-        shutDown(CloseReason.SHUTDOWN, null);
+        if (retirement.end(CloseReason.SHUTDOWN, null)) {
+            PoolJmx published = jmx;
+            if (published != null) {
+                published.unregister();
+            }
+            stopped();
+        }
     }
 
-    /**
-     * Closes ({@code next == null}) or retires this pool in favour of {@code next}, which then inherits the slots of
-     * every connection still open or being opened here, in the same critical section that stops this pool lending.
-     *
-     * @return {@code false} if the pool was already closed
-     */
-    private boolean shutDown(CloseReason reason, PgPool next) {
-        List<PooledConnection> toClose = new ArrayList<>();
-        List<Waiter> released;
-        lock.lock();
-        try {
-            if (closed) {
-                return false;
-            }
-            if (next != null) {
-                next.inheritSlots(books.total() + books.inherited()); // lock order: predecessor, then successor
-                closer.redirectLocked(next.closer::inheritedSlotsFreed);
-                successor = next; // before closed = true: a borrower that sees closed finds the successor
-            }
-            closed = true;
-            books.drainIdle(reason, toClose); // after closed = true: see release()
-            released = waiters.closeAll();
-            hotLane.clear();
-        } finally {
-            lock.unlock();
-        }
-        released.forEach(Waiter::wake);
+    /** After the pool stopped lending: no more housekeeping, and the log says so. */
+    private void stopped() {
         housekeeping.close();
-        PoolJmx published = jmx;
-        if (published != null && next == null) {
-            published.unregister();
-        }
-        closer.closeAll(toClose, 0);
         events.stopped();
-        return true;
     }
 
     /** @return whether {@link #close()} or {@link #replaceWith} was called */
     public boolean isClosed() {
-        return closed;
+        return retirement.isClosed();
     }
 
     /** @return whether connections go straight to the longest waiter now (see {@link WaiterQueue}); for tests */
