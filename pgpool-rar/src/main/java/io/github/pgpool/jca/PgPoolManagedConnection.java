@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.lang.System.Logger.Level;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import javax.security.auth.Subject;
@@ -48,6 +49,11 @@ public final class PgPoolManagedConnection implements ManagedConnection {
     private PgPoolXAResource xaResource;
     private PgPoolLocalTransaction localTransaction;
     private boolean destroyed;
+    /**
+     * Whether a transaction ended on this managed connection since the server last cleaned it up: a handle still
+     * open then is one WildFly reclaims on purpose (IJ000315), not a request that must finish. Under the monitor.
+     */
+    private boolean transactionEnded;
     private PrintWriter logWriter;
 
     PgPoolManagedConnection(PgPoolManagedConnectionFactory factory, Credentials credentials) {
@@ -228,6 +234,7 @@ public final class PgPoolManagedConnection implements ManagedConnection {
 
     /** A transaction (XA branch or container local transaction) ended: give the lease back if no handle is open. */
     synchronized void transactionCompleted() {
+        transactionEnded = true;
         releaseIfUnused();
     }
 
@@ -287,6 +294,7 @@ public final class PgPoolManagedConnection implements ManagedConnection {
      */
     @Override
     public synchronized void cleanup() {
+        transactionEnded = false;
         invalidateHandles();
         if (!destroyed && !transactionPending()) {
             releaseLease();
@@ -297,7 +305,9 @@ public final class PgPoolManagedConnection implements ManagedConnection {
      * Invalidates every handle and gives the lease back; an unfinished branch is rolled back first. If a handle was
      * still open (the server is forcibly reclaiming this connection, for example on a flush or after an error), a
      * call may still be running on the leased connection in another thread: it is then closed rather than pooled,
-     * so it can never reach another borrower mid-call.
+     * so it can never reach another borrower mid-call. Outside a transaction (none pending, none ended since the last
+     * cleanup), with a lease that did not fail, the open handles go on instead (see {@link OrphanedLease}): Payara destroys the managed connections in use when an
+     * administrator changes the pool, and the requests running on them must not fail for that.
      */
     @Override
     public synchronized void destroy() {
@@ -306,11 +316,34 @@ public final class PgPoolManagedConnection implements ManagedConnection {
         }
         destroyed = true;
         PooledConnection l = lease;
+        if (!handles.isEmpty() && !transactionPending() && !transactionEnded && (l == null || !l.isBroken())) {
+            orphanHandles(l);
+            return;
+        }
         if (l != null && !handles.isEmpty()) {
             l.markBroken();
         }
         invalidateHandles();
         releaseLease();
+    }
+
+    /** Caller holds the monitor. Hands the lease (or none yet) over to the open handles. */
+    private void orphanHandles(PooledConnection l) {
+        lease = null;
+        if (l != null) {
+            guard.released(l);
+        }
+        Duration grace;
+        try {
+            grace = factory.settings().maxWait();
+        } catch (ResourceException e) {
+            grace = Duration.ZERO; // cannot happen: this managed connection was made with valid settings
+        }
+        OrphanedLease orphaned = new OrphanedLease(factory, credentials, l, handles.size(), grace);
+        for (PgPoolConnection h : handles) {
+            h.orphan(orphaned);
+        }
+        handles.clear();
     }
 
     /** Caller holds the monitor. */

@@ -171,9 +171,10 @@ class ManagedConnectionContractTest {
     }
 
     @Test
-    void destroyWithAHandleStillOpenClosesThePhysicalConnectionInsteadOfPoolingIt() throws Exception {
+    void destroyWithAHandleStillOpenInATransactionClosesThePhysicalConnectionInsteadOfPoolingIt() throws Exception {
         ManagedConnection mc = mcf.createManagedConnection(null, null);
         Connection h = (Connection) mc.getConnection(null, null);
+        mc.getLocalTransaction().begin();
         assertThat(query(h, "SELECT 1")).isEqualTo("1");
         mc.destroy(); // forced: the application may still be inside a call on another thread
         assertThat(h.isClosed()).isTrue();
@@ -181,6 +182,46 @@ class ManagedConnectionContractTest {
         assertThat(s.active()).isZero();
         assertThat(s.idle()).isZero();
         assertThat(s.closedBroken()).isEqualTo(1);
+    }
+
+    /**
+     * Payara destroys every managed connection of a pool, those in use included, when an administrator changes a
+     * property: outside a transaction the running request finishes on its lease, given back when it closes.
+     */
+    @Test
+    void destroyWithAHandleStillOpenOutsideATransactionLetsTheHandleFinish() throws Exception {
+        ManagedConnection mc = mcf.createManagedConnection(null, null);
+        Connection used = (Connection) mc.getConnection(null, null);
+        Connection unused = (Connection) mc.getConnection(null, null);
+        String who = query(used, "SELECT pg_backend_pid()");
+        mc.destroy();
+        assertThat(used.isClosed()).isFalse();
+        assertThat(query(used, "SELECT pg_backend_pid()")).as("the same backend").isEqualTo(who);
+        assertThat(query(unused, "SELECT pg_backend_pid()")).as("the other handle shares it").isEqualTo(who);
+        used.close();
+        assertThat(pool.statistics().active()).as("still held by the second handle").isOne();
+        unused.close();
+        PoolStatistics s = pool.statistics();
+        assertThat(s.active()).isZero();
+        assertThat(s.idle()).as("given back clean, reusable").isOne();
+        assertThat(cm.eventIds()).as("a destroyed managed connection tells nobody").isEmpty();
+    }
+
+    @Test
+    void aHandleLeftOpenAfterDestroyLosesItsConnectionAfterMaxWait() throws Exception {
+        mcf.setMaxWait("200ms");
+        ManagedConnection mc = mcf.createManagedConnection(null, null);
+        Connection leaked = (Connection) mc.getConnection(null, null);
+        query(leaked, "SELECT 1");
+        PgPool current = mcf.pool();
+        mc.destroy();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (current.statistics().active() != 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(current.statistics().active()).isZero();
+        assertThat(current.statistics().closedBroken()).isOne();
+        assertThatThrownBy(() -> query(leaked, "SELECT 1")).isInstanceOf(SQLException.class);
     }
 
     @Test
