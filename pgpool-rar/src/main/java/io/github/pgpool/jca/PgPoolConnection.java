@@ -32,8 +32,16 @@ public final class PgPoolConnection extends ConnectionHandle implements Connecti
     /** Set when the server destroyed the managed connection while this handle was open outside a transaction. */
     private volatile OrphanedLease orphan;
 
+    /** The thread that got this handle: the request using it, as far as pgpool can tell. */
+    private final Thread opener = Thread.currentThread();
+
     PgPoolConnection(PgPoolManagedConnection managedConnection) {
         this.managedConnection = managedConnection;
+    }
+
+    /** @return whether the current thread is not the one that got this handle */
+    boolean openedElsewhere() {
+        return opener != Thread.currentThread();
     }
 
     PgPoolManagedConnection managedConnection() {

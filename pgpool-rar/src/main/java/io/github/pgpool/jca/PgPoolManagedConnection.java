@@ -18,7 +18,6 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import javax.security.auth.Subject;
 import javax.transaction.xa.XAResource;
 
@@ -33,7 +32,6 @@ import javax.transaction.xa.XAResource;
  */
 public final class PgPoolManagedConnection implements ManagedConnection {
     private static final System.Logger LOG = System.getLogger(PgPoolManagedConnection.class.getName());
-    private static final ConnectionEventListener[] NO_LISTENERS = {};
 
     private final PgPoolManagedConnectionFactory factory;
     private final Credentials credentials;
@@ -42,8 +40,7 @@ public final class PgPoolManagedConnection implements ManagedConnection {
     private volatile PooledConnection lease;
     /** Refuses handle work after the transaction's end and keeps a transaction's connection out of autocommit. */
     private final BranchGuard guard = new BranchGuard(this);
-    /** Copy-on-write, so that an event goes to a snapshot even if a listener removes itself meanwhile. */
-    private volatile ConnectionEventListener[] listeners = NO_LISTENERS;
+    private final ConnectionListeners listeners = new ConnectionListeners();
     // Guarded by this.
     private final ArrayList<PgPoolConnection> handles = new ArrayList<>();
     private PgPoolXAResource xaResource;
@@ -290,11 +287,17 @@ public final class PgPoolManagedConnection implements ManagedConnection {
 
     /**
      * Invalidates every open handle and gives the lease back unless a transaction is still pending (it is then
-     * given back when the transaction completes). Idempotent.
+     * given back when the transaction completes). Idempotent. Handles of requests still running on other threads
+     * outside a transaction go on instead, see {@link #destroy()}.
      */
     @Override
     public synchronized void cleanup() {
+        boolean orphan = mayOrphanHandles();
         transactionEnded = false;
+        if (orphan) {
+            orphanHandles(lease);
+            return;
+        }
         invalidateHandles();
         if (!destroyed && !transactionPending()) {
             releaseLease();
@@ -316,7 +319,7 @@ public final class PgPoolManagedConnection implements ManagedConnection {
         }
         destroyed = true;
         PooledConnection l = lease;
-        if (!handles.isEmpty() && !transactionPending() && !transactionEnded && (l == null || !l.isBroken())) {
+        if (mayOrphanHandles()) {
             orphanHandles(l);
             return;
         }
@@ -325,6 +328,29 @@ public final class PgPoolManagedConnection implements ManagedConnection {
         }
         invalidateHandles();
         releaseLease();
+    }
+
+    /**
+     * Caller holds the monitor. Whether the server is taking this managed connection away from requests still
+     * running on other threads, outside any transaction, on a healthy lease: Payara's pool kill on a property change
+     * ({@code asadmin set}), a flush, or an undeployment calls cleanup() and destroy() from the admin thread on
+     * managed connections in use. Not when the request's own thread reclaims a handle it left open (Payara at the end
+     * of a request: the lease goes back at once), nor after a transaction ended (WildFly's IJ000315).
+     */
+    private boolean mayOrphanHandles() {
+        if (handles.isEmpty() || transactionPending() || transactionEnded) {
+            return false;
+        }
+        PooledConnection l = lease;
+        if (l != null && l.isBroken()) {
+            return false;
+        }
+        for (PgPoolConnection h : handles) {
+            if (!h.openedElsewhere()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Caller holds the monitor. Hands the lease (or none yet) over to the open handles. */
@@ -357,63 +383,17 @@ public final class PgPoolManagedConnection implements ManagedConnection {
     // ---- Events ------------------------------------------------------------------------------------------------
 
     @Override
-    public synchronized void addConnectionEventListener(ConnectionEventListener listener) {
-        if (listener == null) {
-            throw new IllegalArgumentException("listener must not be null");
-        }
-        ConnectionEventListener[] old = listeners;
-        ConnectionEventListener[] grown = Arrays.copyOf(old, old.length + 1);
-        grown[old.length] = listener;
-        listeners = grown;
+    public void addConnectionEventListener(ConnectionEventListener listener) {
+        listeners.add(listener);
     }
 
     @Override
-    public synchronized void removeConnectionEventListener(ConnectionEventListener listener) {
-        ConnectionEventListener[] old = listeners;
-        for (int i = 0; i < old.length; i++) {
-            if (old[i] == listener) {
-                ConnectionEventListener[] shrunk = new ConnectionEventListener[old.length - 1];
-                System.arraycopy(old, 0, shrunk, 0, i);
-                System.arraycopy(old, i + 1, shrunk, i, old.length - i - 1);
-                listeners = shrunk;
-                return;
-            }
-        }
+    public void removeConnectionEventListener(ConnectionEventListener listener) {
+        listeners.remove(listener);
     }
 
-    /** Sends an event to every listener registered now; one listener's failure does not keep it from the others. */
     private void fire(int id, PgPoolConnection handle, Exception error) {
-        ConnectionEventListener[] snapshot = listeners;
-        if (snapshot.length == 0) {
-            return;
-        }
-        ConnectionEvent event = error == null ? new ConnectionEvent(this, id) : new ConnectionEvent(this, id, error);
-        event.setConnectionHandle(handle);
-        for (ConnectionEventListener listener : snapshot) {
-            try {
-                switch (id) {
-                    case ConnectionEvent.CONNECTION_CLOSED:
-                        listener.connectionClosed(event);
-                        break;
-                    case ConnectionEvent.CONNECTION_ERROR_OCCURRED:
-                        listener.connectionErrorOccurred(event);
-                        break;
-                    case ConnectionEvent.LOCAL_TRANSACTION_STARTED:
-                        listener.localTransactionStarted(event);
-                        break;
-                    case ConnectionEvent.LOCAL_TRANSACTION_COMMITTED:
-                        listener.localTransactionCommitted(event);
-                        break;
-                    case ConnectionEvent.LOCAL_TRANSACTION_ROLLEDBACK:
-                        listener.localTransactionRolledback(event);
-                        break;
-                    default:
-                        throw new AssertionError(id);
-                }
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "pgpool: a connection event listener failed: " + e, e);
-            }
-        }
+        listeners.fire(this, id, handle, error);
     }
 
     // ---- Transactions and metadata -----------------------------------------------------------------------------
