@@ -9,7 +9,9 @@ import org.jboss.arquillian.container.test.api.OperateOnDeployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.as.arquillian.container.ManagementClient;
+import org.jboss.as.controller.client.ModelControllerClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.jboss.as.controller.client.helpers.Operations;
 import org.jboss.dmr.ModelNode;
 import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
@@ -43,8 +45,26 @@ class WildFlyLiveChangeIT extends LiveChangeScenarios {
     @OperateOnDeployment("app")
     private URL url;
 
-    @ArquillianResource
-    private ManagementClient management;
+    /** The managed server's management interface (the port arquillian.xml gives it). */
+    private static ModelControllerClient management;
+
+    @BeforeAll
+    static void connect() throws java.net.UnknownHostException {
+        management = ModelControllerClient.Factory.create("remote+http", "127.0.0.1",
+                Integer.getInteger("pgpool.it.wildfly.management.port", 9990));
+    }
+
+    @AfterAll
+    static void disconnect() throws Exception {
+        try {
+            if (WildFlyPools.exists(management, adapter())) {
+                WildFlyPools.executeOrFail(management, Operations.createRemoveOperation(adapter()));
+                ServerHelper.reloadIfRequired(management, 120);
+            }
+        } finally {
+            management.close();
+        }
+    }
 
     @Override
     protected URL app() {
@@ -71,10 +91,9 @@ class WildFlyLiveChangeIT extends LiveChangeScenarios {
         try {
             deletePool(pool);
             Operations.CompositeOperationBuilder ops = Operations.CompositeOperationBuilder.create();
-            ModelNode adapter = Operations.createAddress("subsystem", "resource-adapters", "resource-adapter",
-                    ADAPTER);
-            if (!WildFlyPools.exists(management, adapter)) {
-                ModelNode add = Operations.createAddOperation(adapter);
+            boolean newAdapter = !WildFlyPools.exists(management, adapter());
+            if (newAdapter) {
+                ModelNode add = Operations.createAddOperation(adapter());
                 add.get("archive").set(Deployments.RAR_NAME);
                 add.get("transaction-support").set("LocalTransaction");
                 ops.addStep(add);
@@ -94,7 +113,11 @@ class WildFlyLiveChangeIT extends LiveChangeScenarios {
                 ops.addStep(addProp);
             }
             WildFlyPools.executeOrFail(management, ops.build().getOperation());
-            ServerHelper.reloadIfRequired(management.getControllerClient(), 120);
+            if (newAdapter) {
+                // As the README says: an activation of an already deployed archive starts with :activate.
+                WildFlyPools.executeOrFail(management, Operations.createOperation("activate", adapter()));
+            }
+            ServerHelper.reloadIfRequired(management, 120);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the WildFly pool " + pool, e);
         }
@@ -105,7 +128,7 @@ class WildFlyLiveChangeIT extends LiveChangeScenarios {
         try {
             WildFlyPools.executeOrFail(management,
                     Operations.createWriteAttributeOperation(property(pool, property), "value", value));
-            ServerHelper.reloadIfRequired(management.getControllerClient(), 120);
+            ServerHelper.reloadIfRequired(management, 120);
         } catch (Exception e) {
             throw new IllegalStateException("cannot change " + property + " of the WildFly pool " + pool, e);
         }
@@ -116,11 +139,15 @@ class WildFlyLiveChangeIT extends LiveChangeScenarios {
         try {
             if (WildFlyPools.exists(management, definition(pool))) {
                 WildFlyPools.executeOrFail(management, Operations.createRemoveOperation(definition(pool)));
-                ServerHelper.reloadIfRequired(management.getControllerClient(), 120);
+                ServerHelper.reloadIfRequired(management, 120);
             }
         } catch (Exception e) {
             throw new IllegalStateException("cannot remove the WildFly pool " + pool, e);
         }
+    }
+
+    private static ModelNode adapter() {
+        return Operations.createAddress("subsystem", "resource-adapters", "resource-adapter", ADAPTER);
     }
 
     private static ModelNode definition(String pool) {
