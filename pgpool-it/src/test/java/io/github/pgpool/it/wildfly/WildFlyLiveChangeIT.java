@@ -56,14 +56,7 @@ class WildFlyLiveChangeIT extends LiveChangeScenarios {
 
     @AfterAll
     static void disconnect() throws Exception {
-        try {
-            if (WildFlyPools.exists(management, adapter())) {
-                WildFlyPools.executeOrFail(management, Operations.createRemoveOperation(adapter()));
-                ServerHelper.reloadIfRequired(management, 120);
-            }
-        } finally {
-            management.close();
-        }
+        management.close();
     }
 
     @Override
@@ -91,13 +84,12 @@ class WildFlyLiveChangeIT extends LiveChangeScenarios {
         try {
             deletePool(pool);
             Operations.CompositeOperationBuilder ops = Operations.CompositeOperationBuilder.create();
-            boolean newAdapter = !WildFlyPools.exists(management, adapter());
-            if (newAdapter) {
-                ModelNode add = Operations.createAddOperation(adapter());
-                add.get("archive").set(Deployments.RAR_NAME);
-                add.get("transaction-support").set("LocalTransaction");
-                ops.addStep(add);
-            }
+            // An activation of its own per pool: a connection definition added to an active one is not bound
+            // until a reload, and WildFly does not even say that one is required.
+            ModelNode addAdapter = Operations.createAddOperation(adapter(pool));
+            addAdapter.get("archive").set(Deployments.RAR_NAME);
+            addAdapter.get("transaction-support").set("LocalTransaction");
+            ops.addStep(addAdapter);
             ModelNode cd = definition(pool);
             ModelNode add = Operations.createAddOperation(cd);
             add.get("class-name").set("io.github.pgpool.jca.PgPoolManagedConnectionFactory");
@@ -113,10 +105,8 @@ class WildFlyLiveChangeIT extends LiveChangeScenarios {
                 ops.addStep(addProp);
             }
             WildFlyPools.executeOrFail(management, ops.build().getOperation());
-            if (newAdapter) {
-                // As the README says: an activation of an already deployed archive starts with :activate.
-                WildFlyPools.executeOrFail(management, Operations.createOperation("activate", adapter()));
-            }
+            // As the README says: an activation of an already deployed archive starts with :activate.
+            WildFlyPools.executeOrFail(management, Operations.createOperation("activate", adapter(pool)));
             ServerHelper.reloadIfRequired(management, 120);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the WildFly pool " + pool, e);
@@ -137,8 +127,8 @@ class WildFlyLiveChangeIT extends LiveChangeScenarios {
     @Override
     protected void deletePool(String pool) {
         try {
-            if (WildFlyPools.exists(management, definition(pool))) {
-                WildFlyPools.executeOrFail(management, Operations.createRemoveOperation(definition(pool)));
+            if (WildFlyPools.exists(management, adapter(pool))) {
+                WildFlyPools.executeOrFail(management, Operations.createRemoveOperation(adapter(pool)));
                 ServerHelper.reloadIfRequired(management, 120);
             }
         } catch (Exception e) {
@@ -146,13 +136,14 @@ class WildFlyLiveChangeIT extends LiveChangeScenarios {
         }
     }
 
-    private static ModelNode adapter() {
-        return Operations.createAddress("subsystem", "resource-adapters", "resource-adapter", ADAPTER);
+    private static ModelNode adapter(String pool) {
+        return Operations.createAddress("subsystem", "resource-adapters", "resource-adapter", ADAPTER + "-" + pool);
     }
 
     private static ModelNode definition(String pool) {
-        return Operations.createAddress("subsystem", "resource-adapters", "resource-adapter", ADAPTER,
-                "connection-definitions", pool);
+        ModelNode address = adapter(pool);
+        address.add("connection-definitions", pool);
+        return address;
     }
 
     private static ModelNode property(String pool, String name) {
