@@ -29,7 +29,8 @@ final class Returns extends PoolSide {
         if (!pc.beginReturn()) {
             throw events.releasedTwice();
         }
-        boolean reusable = !pc.isBroken() && cleaned(pc);
+        boolean resettable = sessionReset.canClean(pc);
+        boolean reusable = !pc.isBroken() && resettable && cleaned(pc);
         long now = clock.recentNanoTime();
         events.returned(now - pc.borrowedAt()); // coarse clock: free, and right on average (see useTime)
         // Only a connection lent without the lock is still listed; it goes back the same way unless the queue
@@ -54,7 +55,7 @@ final class Returns extends PoolSide {
                 return; // somebody took it meanwhile: theirs now
             }
         }
-        releaseLocked(pc, reusable, now);
+        releaseLocked(pc, reusable ? null : resettable ? CloseReason.BROKEN : CloseReason.EVICTED, now);
     }
 
     /** Rolls back and resets a returned connection; {@code false} if it cannot be reused. */
@@ -71,15 +72,16 @@ final class Returns extends PoolSide {
         return false;
     }
 
-    private void releaseLocked(PooledConnection pc, boolean reusable, long now) {
+    /** @param unusable why the connection cannot be reused, or {@code null} if it can */
+    private void releaseLocked(PooledConnection pc, CloseReason unusable, long now) {
         CloseReason closeReason = null;
         Waiter handedTo = null;
         boolean nudge = false;
         lock.lock();
         try {
             Waiter head = waiters.head();
-            if (!reusable) {
-                closeReason = CloseReason.BROKEN;
+            if (unusable != null) {
+                closeReason = unusable;
             } else if (closed.getAsBoolean()) {
                 closeReason = CloseReason.SHUTDOWN;
             } else if (health.isExpired(pc, now)) {
