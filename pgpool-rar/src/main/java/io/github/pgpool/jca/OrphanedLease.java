@@ -2,10 +2,12 @@ package io.github.pgpool.jca;
 
 import io.github.pgpool.api.Credentials;
 import io.github.pgpool.core.PooledConnection;
+import jakarta.resource.ResourceException;
 import java.lang.System.Logger.Level;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -39,13 +41,32 @@ final class OrphanedLease {
      * @param openHandles how many handles go on with it
      * @param grace how long they may, at most
      */
-    OrphanedLease(PgPoolManagedConnectionFactory factory, Credentials credentials, PooledConnection lease,
+    private OrphanedLease(PgPoolManagedConnectionFactory factory, Credentials credentials, PooledConnection lease,
             int openHandles, Duration grace) {
         this.factory = factory;
         this.credentials = credentials;
         this.lease = lease;
         this.openHandles = openHandles;
         this.deadline = TIMER.schedule(this::graceRanOut, grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Gives {@code handles} a lease of their own for at most the pool's MaxWait.
+     *
+     * @param lease the destroyed managed connection's lease, or {@code null} if it had none yet
+     */
+    static void adopt(PgPoolManagedConnectionFactory factory, Credentials credentials, PooledConnection lease,
+            List<PgPoolConnection> handles) {
+        Duration grace;
+        try {
+            grace = factory.settings().maxWait();
+        } catch (ResourceException e) {
+            grace = Duration.ZERO; // cannot happen: the managed connection was made with valid settings
+        }
+        OrphanedLease orphaned = new OrphanedLease(factory, credentials, lease, handles.size(), grace);
+        for (PgPoolConnection h : handles) {
+            h.orphan(orphaned);
+        }
     }
 
     private static ScheduledThreadPoolExecutor timer() {

@@ -16,7 +16,6 @@ import java.io.PrintWriter;
 import java.lang.System.Logger.Level;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
-import java.time.Duration;
 import java.util.ArrayList;
 import javax.security.auth.Subject;
 import javax.transaction.xa.XAResource;
@@ -359,16 +358,7 @@ public final class PgPoolManagedConnection implements ManagedConnection {
         if (l != null) {
             guard.released(l);
         }
-        Duration grace;
-        try {
-            grace = factory.settings().maxWait();
-        } catch (ResourceException e) {
-            grace = Duration.ZERO; // cannot happen: this managed connection was made with valid settings
-        }
-        OrphanedLease orphaned = new OrphanedLease(factory, credentials, l, handles.size(), grace);
-        for (PgPoolConnection h : handles) {
-            h.orphan(orphaned);
-        }
+        OrphanedLease.adopt(factory, credentials, l, handles);
         handles.clear();
     }
 
