@@ -6,6 +6,8 @@ import io.github.pgpool.it.Deployments;
 import io.github.pgpool.it.Http;
 import io.github.pgpool.it.Http.Answer;
 import io.github.pgpool.it.LiveChangeScenarios;
+import io.github.pgpool.it.PostgresRequired;
+import io.github.pgpool.it.Setup;
 import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +30,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * managed connections) and creates a new managed connection factory with the new properties, whose pgpool pool
  * succeeds the old one.
  */
-@ExtendWith(ArquillianExtension.class)
+@ExtendWith({PostgresRequired.class, ArquillianExtension.class})
 @RunAsClient
+@Setup.Uses(Setup.PAYARA_POOLED)
 class PayaraLiveChangeIT extends LiveChangeScenarios {
     @Deployment(name = "rar", order = 1, testable = false)
     static ResourceAdapterArchive rar() {

@@ -2,6 +2,8 @@ package io.github.pgpool.it.wildfly;
 
 import io.github.pgpool.it.Deployments;
 import io.github.pgpool.it.LiveChangeScenarios;
+import io.github.pgpool.it.PostgresRequired;
+import io.github.pgpool.it.Setup;
 import java.net.URL;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -26,8 +28,9 @@ import org.wildfly.plugin.tools.ServerHelper;
  * activated) and applies the value at the next {@code :reload}, which restarts the adapter and the application:
  * requests that arrive during the reload fail, before and after it none do.
  */
-@ExtendWith(ArquillianExtension.class)
+@ExtendWith({PostgresRequired.class, ArquillianExtension.class})
 @RunAsClient
+@Setup.Uses(Setup.WILDFLY)
 class WildFlyLiveChangeIT extends LiveChangeScenarios {
     static final String ADAPTER = "pgpool-live";
 
