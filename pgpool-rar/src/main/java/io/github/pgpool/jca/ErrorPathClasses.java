@@ -37,6 +37,7 @@ final class ErrorPathClasses {
             "io.github.pgpool.jca.LeaseFailures$Allocation",
             "io.github.pgpool.jca.PgPoolXAResource$XaCall",
             "io.github.pgpool.jca.OrphanedLease",
+            "io.github.pgpool.jca.ServerPoolGap",
             "org.postgresql.util.PSQLException",
             "org.postgresql.util.PSQLState",
             "org.postgresql.util.PSQLWarning",

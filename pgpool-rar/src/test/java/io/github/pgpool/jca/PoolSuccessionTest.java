@@ -101,6 +101,36 @@ class PoolSuccessionTest {
         }
     }
 
+    /** Payara's gap while it re-creates the pool: its pool manager fails with "pool is null" for a moment. */
+    @Test
+    void theServersGapWhileItRecreatesThePoolCostsNoRequest() throws Exception {
+        PgPoolManagedConnectionFactory mcf = TestDatabase.factory(TestDatabase.uniqueApplicationName());
+        FakeConnectionManager server = new FakeConnectionManager();
+        java.util.concurrent.atomic.AtomicInteger gaps = new java.util.concurrent.atomic.AtomicInteger(3);
+        jakarta.resource.spi.ConnectionManager recreating = (factory, info) -> {
+            if (gaps.getAndDecrement() > 0) {
+                NullPointerException npe = new NullPointerException("Cannot invoke \"ResourcePool.getResource\" "
+                        + "because \"pool\" is null");
+                npe.setStackTrace(new StackTraceElement[] {new StackTraceElement(
+                        "com.sun.enterprise.resource.pool.PoolManagerImpl", "getResource", "PoolManagerImpl.java", 1)});
+                throw npe;
+            }
+            return server.allocateConnection(factory, info);
+        };
+        DataSource ds = (DataSource) mcf.createConnectionFactory(recreating);
+        try (Connection c = ds.getConnection()) {
+            selectOne(c);
+        }
+        assertThat(gaps.get()).isNegative();
+        jakarta.resource.spi.ConnectionManager broken = (factory, info) -> {
+            throw new NullPointerException("a bug elsewhere");
+        };
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                ((DataSource) mcf.createConnectionFactory(broken))::getConnection)
+                .isInstanceOf(NullPointerException.class).hasMessage("a bug elsewhere");
+        mcf.pool().close();
+    }
+
     @Test
     void changedSettingsAreNamedWithoutTheirValues() {
         String changed = PoolRegistry.changed(
