@@ -61,7 +61,8 @@ final class PoolRegistry {
                     entries.put(identity, entry);
                 } else if (!entry.settings.equals(settings)) {
                     LOG.log(Level.INFO, "pgpool {0}: settings changed ({1}); a pool with the new settings takes over "
-                            + "and the connections of the old one are closed as they come free", identity,
+                            + "and the connections of the old one are closed as they come free (two server pools "
+                            + "meant to stay apart need PoolNames of their own)", identity,
                             changed(entry.settings, settings));
                     entry.succeed(succeed(entry.pool, settings), settings);
                 }
@@ -171,6 +172,16 @@ final class PoolRegistry {
         /** @return the identity's newest pool */
         PgPool pool() {
             return entry.pool;
+        }
+
+        /**
+         * @return whether {@code mine}, the settings of the factory holding this reference, are no longer the
+         *     newest of its identity: another factory's settings replaced them
+         */
+        boolean supersededFor(PoolSettings mine) {
+            synchronized (registry) {
+                return !entry.settings.equals(mine);
+            }
         }
 
         @Override

@@ -70,6 +70,63 @@ class PoolSuccessionTest {
         assertThat(TestDatabase.awaitBackends(app, n -> n == 0)).isZero();
     }
 
+    /**
+     * Two server pools that share a PoolName (the default one: same user and database) but not their settings cannot
+     * be told apart from a live change; the factory replaced first still being asked for managed connections gives
+     * them away, and the operator is told, once, to name them apart.
+     */
+    @Test
+    void twoServerPoolsSharingAPoolNameAreToldOnceToNameThemApart() throws Exception {
+        PgPoolResourceAdapter ra = new PgPoolResourceAdapter();
+        ra.start(null);
+        String app = TestDatabase.uniqueApplicationName();
+        java.util.logging.Logger jul =
+                java.util.logging.Logger.getLogger(PgPoolManagedConnectionFactory.class.getName());
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel() == java.util.logging.Level.WARNING) {
+                    warnings.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(capture);
+        try {
+            PgPoolManagedConnectionFactory first = TestDatabase.factory(app);
+            first.setPoolName(app);
+            first.setMaxSize("4");
+            first.setResourceAdapter(ra);
+            first.createConnectionFactory(new FakeConnectionManager());
+            first.createManagedConnection(null, null).destroy();
+            first.pool(); // its first lease starts the pool
+            PgPoolManagedConnectionFactory second = TestDatabase.factory(app);
+            second.setPoolName(app);
+            second.setMaxSize("2");
+            second.setResourceAdapter(ra);
+            second.createConnectionFactory(new FakeConnectionManager());
+            second.createManagedConnection(null, null).destroy();
+            second.pool();
+            assertThat(warnings).as("a live change alone").isEmpty();
+
+            first.createManagedConnection(null, null).destroy();
+            first.createManagedConnection(null, null).destroy();
+            assertThat(warnings).hasSize(1);
+            assertThat(warnings.get(0)).contains(app).contains("own PoolName");
+        } finally {
+            jul.removeHandler(capture);
+            ra.stop();
+        }
+    }
+
     @Test
     void aSetterCalledAfterThePoolStartedReplacesItWithoutAGap() throws Exception {
         PgPoolResourceAdapter ra = new PgPoolResourceAdapter();
