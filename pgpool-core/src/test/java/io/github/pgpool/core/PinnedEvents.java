@@ -79,12 +79,33 @@ final class PinnedEvents implements AutoCloseable {
     }
 
     /**
+     * @return the pinned events that were the JVM loading or initialising a class, not code holding a lock: a
+     *     virtual thread waiting while another thread initialised one of the JDK's own classes (seen:
+     *     {@code sun.nio.ch.Poller}, initialised by the first virtual thread that reads a socket, while the next one
+     *     waits; JDK 24 and newer name the reason), or waiting in a class loader for a class another thread is loading
+     *     (seen: a pgjdbc class on the path of an error response, met for the first time by two virtual threads at
+     *     once). Each happens once per class and JVM, whatever the code above does.
+     */
+    List<RecordedEvent> classLoading() {
+        List<RecordedEvent> result = new ArrayList<>();
+        for (RecordedEvent e : others()) {
+            if (isClassLoading(e)) {
+                result.add(e);
+            }
+        }
+        return result;
+    }
+
+    /**
      * @return the pinned events that have a frame of pgpool's main code (not of its tests), or whose stack JFR cut
-     *     short, so that a pgpool frame beyond the cut cannot hide
+     *     short, so that a pgpool frame beyond the cut cannot hide; not those of {@link #classLoading()}
      */
     List<RecordedEvent> inPgpool() {
         List<RecordedEvent> result = new ArrayList<>();
         for (RecordedEvent e : others()) {
+            if (isClassLoading(e)) {
+                continue;
+            }
             if (e.getStackTrace() == null || e.getStackTrace().isTruncated()
                     || e.getStackTrace().getFrames().stream().anyMatch(PinnedEvents::isMainCodeFrame)) {
                 result.add(e);
@@ -97,6 +118,12 @@ final class PinnedEvents implements AutoCloseable {
     static String describe(RecordedEvent e) {
         StringBuilder b = new StringBuilder(EVENT).append(" duration=").append(e.getDuration().toNanos())
                 .append("ns");
+        for (jdk.jfr.ValueDescriptor field : e.getFields()) {
+            String name = field.getName();
+            if (!name.equals("stackTrace") && !name.equals("duration") && !name.equals("startTime")) {
+                b.append(' ').append(name).append('=').append(String.valueOf((Object) e.getValue(name)).trim());
+            }
+        }
         if (e.getStackTrace() == null) {
             return b.append(" (no stack)").toString();
         }
@@ -110,6 +137,31 @@ final class PinnedEvents implements AutoCloseable {
     @Override
     public void close() {
         recording.close();
+    }
+
+    private static boolean isClassLoading(RecordedEvent e) {
+        return isJdkInitialisation(e) || e.getStackTrace() != null && e.getStackTrace().getFrames().stream()
+                .limit(8).anyMatch(PinnedEvents::isLoadClassFrame);
+    }
+
+    private static boolean isLoadClassFrame(RecordedFrame f) {
+        String type = f.getMethod().getType().getName();
+        return f.getMethod().getName().startsWith("loadClass")
+                && (type.equals("java.lang.ClassLoader") || type.startsWith("jdk.internal.loader."));
+    }
+
+    private static boolean isJdkInitialisation(RecordedEvent e) {
+        if (!e.hasField("pinnedReason")) {
+            return false; // JDK 21 to 23 do not say why: count it
+        }
+        String reason = e.getString("pinnedReason");
+        String prefix = "Waited for initialization of ";
+        if (reason == null || !reason.startsWith(prefix) || !reason.endsWith(" by another thread")) {
+            return false;
+        }
+        String type = reason.substring(prefix.length());
+        return type.startsWith("java.") || type.startsWith("javax.") || type.startsWith("sun.")
+                || type.startsWith("jdk.") || type.startsWith("com.sun.");
     }
 
     private static boolean isControl(RecordedEvent e) {
