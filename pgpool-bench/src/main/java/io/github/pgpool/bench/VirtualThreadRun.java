@@ -44,7 +44,7 @@ final class VirtualThreadRun {
         if (pg) {
             PgDatabase.prepare();
         }
-        int rounds = Integer.getInteger("bench.vthreads.rounds", 3);
+        int rounds = Integer.getInteger("bench.vthreads.rounds", 5);
         double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         Instant started = Instant.now();
         // scores.get(target/threads/pool) = one score per round
@@ -156,7 +156,9 @@ final class VirtualThreadRun {
                 .append(com.zaxxer.hikari.HikariConfig.class.getPackage().getImplementationVersion() == null
                         ? "7.1.0" : com.zaxxer.hikari.HikariConfig.class.getPackage().getImplementationVersion())
                 .append(". ").append(rounds).append(" rounds; in each, pgpool and HikariCP run back to back ")
-                .append("in one fork each (1 warm-up and 2 measured 1-s iterations), their order alternating by ")
+                .append("in one fork each (").append(Integer.getInteger("bench.warmup", 1)).append(" warm-up and ")
+                .append(Integer.getInteger("bench.iterations", 2))
+                .append(" measured 1-s iterations), their order alternating by ")
                 .append("round. Ratios are taken within a round; the table gives the median and the range ")
                 .append("(min-max) over the rounds.\n\n");
         if (!pg) {
@@ -200,8 +202,8 @@ final class VirtualThreadRun {
             if (p != null && h != null) {
                 s.append("| virtual threads (a new one per request, 200 in flight, MaxSize 20), ")
                         .append(target.equals("pg") ? "PostgreSQL select" : "stub driver")
-                        .append(": pgpool/HikariCP | ").append(range(ratios(p, h), "x")).append(" over ")
-                        .append(rounds).append(" interleaved rounds |\n");
+                        .append(", ").append(rounds).append(" interleaved rounds | ").append(range(ratios(p, h), "x"))
+                        .append(" |\n");
             }
         }
         return s.toString();
@@ -215,7 +217,7 @@ final class VirtualThreadRun {
             throw new IllegalStateException(readme + " has no " + README_BEGIN + " ... " + README_END + " markers");
         }
         int afterBegin = text.indexOf('\n', begin) + 1;
-        String table = "| row | median (range) | |\n|---|---:|---|\n" + lines
+        String table = "| row | pgpool/HikariCP, median (range) |\n|---|---:|\n" + lines
                 + "\nAll figures: [pgpool-bench/results/virtual-threads.md](pgpool-bench/results/virtual-threads.md).\n";
         Files.writeString(readme, text.substring(0, afterBegin) + table + text.substring(end));
     }
