@@ -536,7 +536,7 @@ class PgPoolTest {
         pool.housekeep();
         pool.housekeep();
         assertThat(events).hasSize(1);
-        assertThat(events.get(0)).startsWith("leak:30000:").contains("PgPool.lendLocked");
+        assertThat(events.get(0)).startsWith("leak:30000:").contains("Lender.lendLocked");
         assertThat(pool.statistics().leaks()).isEqualTo(1);
         c.release();
     }
