@@ -22,11 +22,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * held by the pool, not in thread locals, so an undeployed pool leaves nothing in a server's threads.
  *
  * <p>Virtual threads skip the lane: such a thread usually serves one request and ends, so the slot its id picks holds
- * some other thread's connection, not its own. Measured with 8 to 32 virtual threads at a time, each request a new
- * one, on MaxSize 20 and PostgreSQL: 8 to 58% hits (platform threads: 61 to 100%), a hint written on 12 to 69% of
- * returns (platform threads: 0.1 to 29%), and lower throughput than going through the lock in 7 of 9 runs (with a
- * stub driver, where a virtual thread never blocks and so stays on its carrier, the lane did win, but real borrowers
- * block on the database). Their borrows take the lock's way, whose order lets surplus connections age out.
+ * some other thread's connection, not its own. Measured with each request a new virtual thread on MaxSize 20 and
+ * PostgreSQL (pgpool-bench/results/virtual-threads-hotlane.md): 8 to 58% of their tries hit (platform threads: 61
+ * to 100%), a hint is written on 12 to 69% of returns (platform threads: 0.1 to 29%), and going through the lock
+ * instead was faster in 10 of 13 rounds (median 1.06x, up to 3.6x with 32 in flight). Only with the stub driver,
+ * where the pool is all the work, was the lane faster for them, by 0.1 to 0.35 us a request. Their borrows take the
+ * lock's way, whose order lets surplus connections age out.
  */
 final class HotLane {
     /** A thread back within this time takes its last connection without the lock, busy lock or not. */
