@@ -4,7 +4,10 @@
 # trace, and inside embedded Payara pgpool.rar against Payara's own JDBC pool (select by id over HTTP, peak
 # backends, the day/night trace). Writes results/latest.json, results/latest.md, results/ratios.png and
 # results/trace.png. About 9.5 minutes on a 2-core machine. Options (environment):
-#   BENCH_PARTS=stub,pg,trace,payara   which parts to run (payara alone: about 1.5 minutes)
+#   BENCH_PARTS=stub,pg,trace,payara   which parts to run (payara alone: about 1.5 minutes); add vthreads for the
+#                                      virtual-thread part (JDK 21+, about 4 minutes; results/virtual-threads.md)
+#   BENCH_VT_ROUNDS=5   interleaved rounds of the vthreads part
+#   BENCH_JAVA=java   the java that runs the suite (vthreads: e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java)
 #   BENCH_WARMUP=1 BENCH_ITERATIONS=2   JMH 1-s warm-up and measurement iterations per configuration
 #   PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres   the PostgreSQL server (trust authentication)
 #   SKIP_BUILD=1   use the jar already in target/
@@ -32,10 +35,14 @@ if [[ "$out" == results && "${BENCH_PARTS:-stub,pg,trace,payara}" == stub,pg,tra
   readme="-Dbench.readme=$root/README.md"
 fi
 mkdir -p "$out"
+# The virtual-thread part writes its own line of the README summary, whenever it runs into results/.
+if [[ "$out" == results && ",${BENCH_PARTS:-}," == *,vthreads,* ]]; then
+  readme="$readme -Dbench.readme.vthreads=$root/README.md"
+fi
 # nice: other people build and test on this machine; the JMH forks inherit the priority.
-exec nice -n 10 java -Xmx512m \
+exec nice -n 10 "${BENCH_JAVA:-java}" -Xmx512m \
   -Dbench.parts="${BENCH_PARTS:-stub,pg,trace,payara}" \
   -Dbench.warmup="${BENCH_WARMUP:-1}" -Dbench.iterations="${BENCH_ITERATIONS:-2}" \
   -Dbench.pg.host="${PGHOST:-127.0.0.1}" -Dbench.pg.port="${PGPORT:-5432}" -Dbench.pg.user="${PGUSER:-postgres}" \
-  -Dbench.out="$out" -Dbench.commit="$commit" $readme \
+  -Dbench.out="$out" -Dbench.commit="$commit" -Dbench.vthreads.rounds="${BENCH_VT_ROUNDS:-5}" $readme \
   -cp target/benchmarks.jar io.github.pgpool.bench.RunAll

@@ -28,7 +28,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * charts. Parts and lengths are set with system properties (defaults keep the whole run under 10 minutes on
  * 2 cores):
  * <ul>
- *   <li>{@code bench.parts} — any of {@code stub,pg,trace,payara} (default all four);</li>
+ *   <li>{@code bench.parts} — any of {@code stub,pg,trace,payara,vthreads} (default the first four; the
+ *       virtual-thread part, {@link VirtualThreadRun}, needs JDK 21 or newer and runs only when named);</li>
  *   <li>{@code bench.warmup}, {@code bench.iterations} — JMH iterations of 1 s (default 1 and 2);</li>
  *   <li>{@code bench.trace.cycles}, {@code bench.trace.burst}, {@code bench.trace.idle} — day/night trace (default
  *       3 cycles of 2 s bursts and 10 s idle);</li>
@@ -95,14 +96,20 @@ public final class RunAll {
                 report.note("The Payara part failed and is missing: " + e + " (see results/payara-server.log).");
             }
         }
+        if (parts.contains("vthreads")) {
+            String readme = System.getProperty("bench.readme.vthreads");
+            VirtualThreadRun.run(out, readme == null ? null : Path.of(readme));
+        }
         if (pg && !Objects.equals(pgStarted, PgDatabase.startTime())) {
             // On a shared machine, other people's tests restart PostgreSQL (pgpool-it's restart scenario).
             report.note("PostgreSQL was restarted during this run (pg_postmaster_start_time " + pgStarted + " -> "
                     + PgDatabase.startTime() + "): the real-database numbers around that moment are suspect.");
         }
         RETRIED.forEach(report::note);
-        report.finish(started, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        report.write(out);
+        if (parts.stream().anyMatch(p -> !p.equals("vthreads"))) { // the vthreads part alone keeps latest.md
+            report.finish(started, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            report.write(out);
+        }
         progress("done in " + Duration.between(started, Instant.now()).truncatedTo(ChronoUnit.SECONDS)
                 + "; results in " + out.toAbsolutePath());
     }
@@ -138,11 +145,11 @@ public final class RunAll {
         }
     }
 
-    private static void progress(String what) {
+    static void progress(String what) {
         System.out.println("[pgpool-bench " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "] " + what);
     }
 
-    private static ChainedOptionsBuilder options(String benchmark, int threads, Path out) {
+    static ChainedOptionsBuilder options(String benchmark, int threads, Path out) {
         List<String> jvmArgs = new ArrayList<>();
         for (String p : List.of("bench.pg.host", "bench.pg.port", "bench.pg.user", "bench.payara.httpPort")) {
             if (System.getProperty(p) != null) {
@@ -165,7 +172,7 @@ public final class RunAll {
      * JMH allows one run per machine (/tmp/jmh.lock) so that two runs do not disturb each other; when someone else's
      * run holds it, wait for it (up to 5 minutes) rather than fail or run alongside.
      */
-    private static Collection<RunResult> runWhenFree(ChainedOptionsBuilder options) throws RunnerException {
+    static Collection<RunResult> runWhenFree(ChainedOptionsBuilder options) throws RunnerException {
         for (int attempt = 0;; attempt++) {
             try {
                 return new Runner(options.build()).run();

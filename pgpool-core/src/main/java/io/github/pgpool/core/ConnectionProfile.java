@@ -9,8 +9,9 @@ import org.postgresql.PGConnection;
 
 /**
  * What the pool learns about a physical connection once, when it is opened: the JDBC defaults to restore on return,
- * the statement that discards session state and restores the login settings, and the server's
- * {@code idle_session_timeout}, after which the server itself closes an idle session.
+ * the statement that discards session state and restores the login settings, the server's
+ * {@code idle_session_timeout}, after which the server itself closes an idle session, and its
+ * {@code max_prepared_transactions}, without which XA cannot commit ({@link XaReadiness}).
  *
  * @param isolation the default transaction isolation
  * @param holdability the default result set holdability
@@ -19,9 +20,11 @@ import org.postgresql.PGConnection;
  * @param serverIdleTimeoutNanos the server's idle_session_timeout, or 0 if none
  * @param driverDefaults pgjdbc's per-connection settings to restore on return, or {@code null} if the connection is
  *     not pgjdbc's
+ * @param maxPreparedTransactions the server's max_prepared_transactions, or {@link XaReadiness#UNKNOWN} if the
+ *     connection is not pgjdbc's
  */
 record ConnectionProfile(int isolation, int holdability, String discardStatement, long serverIdleTimeoutNanos,
-        DriverDefaults driverDefaults) {
+        DriverDefaults driverDefaults, int maxPreparedTransactions) {
     private static final String[] LOGIN_PARAMETERS = {"application_name", "TimeZone", "DateStyle", "IntervalStyle"};
 
     /** Reads the profile; one round trip on a pgjdbc connection. */
@@ -30,7 +33,7 @@ record ConnectionProfile(int isolation, int holdability, String discardStatement
         int holdability = c.getHoldability();
         StringBuilder discard = new StringBuilder("DISCARD ALL");
         if (!c.isWrapperFor(PGConnection.class)) {
-            return new ConnectionProfile(isolation, holdability, discard.toString(), 0, null);
+            return new ConnectionProfile(isolation, holdability, discard.toString(), 0, null, XaReadiness.UNKNOWN);
         }
         PGConnection pg = c.unwrap(PGConnection.class);
         Map<String, String> reported = pg.getParameterStatuses();
@@ -41,16 +44,19 @@ record ConnectionProfile(int isolation, int holdability, String discardStatement
             }
         }
         long idleTimeoutMillis = 0;
+        int maxPrepared = XaReadiness.UNKNOWN;
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT "
                 + "current_setting('extra_float_digits'), "
-                + "(SELECT setting::bigint FROM pg_settings WHERE name = 'idle_session_timeout')")) {
+                + "(SELECT setting::bigint FROM pg_settings WHERE name = 'idle_session_timeout'), "
+                + "current_setting('max_prepared_transactions')::int")) {
             if (rs.next()) {
                 discard.append("; SET extra_float_digits = ").append(literal(rs.getString(1)));
                 idleTimeoutMillis = rs.getLong(2); // NULL (before PostgreSQL 14) reads as 0
+                maxPrepared = rs.getInt(3);
             }
         }
         return new ConnectionProfile(isolation, holdability, discard.toString(), idleTimeoutMillis * 1_000_000L,
-                DriverDefaults.read(pg));
+                DriverDefaults.read(pg), maxPrepared);
     }
 
     private static String literal(String value) {

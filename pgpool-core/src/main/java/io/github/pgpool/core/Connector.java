@@ -33,6 +33,8 @@ final class Connector {
     private final PoolCounters counters;
     private final PoolEvents events;
     private final BooleanSupplier poolClosed;
+    /** Shared by this pool's connections, so that a server without prepared transactions is warned about once. */
+    private final XaReadiness xaReadiness;
     private final long connectTimeoutNanos;
     private final long lingerMillis;
     private volatile Throwable lastFailure;
@@ -45,6 +47,7 @@ final class Connector {
         this.counters = counters;
         this.events = events;
         this.poolClosed = poolClosed;
+        this.xaReadiness = new XaReadiness(events);
         this.connectTimeoutNanos = settings.connectTimeout().toNanos();
         this.lingerMillis = Math.min(MAX_LINGER_MILLIS, settings.validationTimeout().toMillis());
     }
@@ -120,7 +123,7 @@ final class Connector {
         long created = clock.nanoTime();
         events.connected(created - began);
         return new PooledConnection(owner, c, credentials, link, evictions, created, health.expiryFor(created),
-                profile);
+                profile, xaReadiness);
     }
 
     /**

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The TCP socket under one pgjdbc connection, made by {@link LinkSocketFactory} so the pool can do three things
@@ -23,7 +24,10 @@ import java.net.SocketTimeoutException;
  * </ul>
  *
  * <p>Used by one thread at a time, like the connection above it: the connecting thread until the connection is on
- * the pool's books, then whoever owns the connection (the pool's state transitions publish the fields).
+ * the pool's books, then whoever owns the connection (the pool's state transitions publish the fields). Closing and
+ * setting the read timeout are lock-guarded (a {@link ReentrantLock}, not the monitor JDK 17's {@code Socket} uses):
+ * a close may wait up to the linger time for the server, and a virtual thread that blocks while it holds a monitor
+ * pins its carrier on JDK 21 to 23.
  */
 final class LinkSocket extends Socket {
     /** How long {@link #close()} waits for the server; the pool shortens it for a connection it found broken. */
@@ -44,6 +48,8 @@ final class LinkSocket extends Socket {
     private volatile boolean failed;
     /** How long a close of a link whose read failed waits for the server. */
     static final long FAILED_LINGER_MILLIS = 50;
+    /** Guards {@link #close()} and {@link #setSoTimeout}; see the class comment for why not the monitor. */
+    private final ReentrantLock lock = new ReentrantLock();
 
     /**
      * @param deadline when the login must be done ({@link System#nanoTime()})
@@ -63,9 +69,14 @@ final class LinkSocket extends Socket {
     }
 
     @Override
-    public synchronized void setSoTimeout(int timeout) throws java.net.SocketException {
-        requestedTimeout = timeout;
-        super.setSoTimeout(timeout);
+    public void setSoTimeout(int timeout) throws java.net.SocketException {
+        lock.lock();
+        try {
+            requestedTimeout = timeout;
+            super.setSoTimeout(timeout);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -162,16 +173,21 @@ final class LinkSocket extends Socket {
      * come free while its backend still exists.
      */
     @Override
-    public synchronized void close() throws IOException {
-        if (isClosed()) {
-            return;
-        }
+    public void close() throws IOException {
+        lock.lock();
         try {
-            if (lingerMillis > 0 && raw != null && isConnected() && !isInputShutdown()) {
-                awaitServerEnd();
+            if (isClosed()) {
+                return;
+            }
+            try {
+                if (lingerMillis > 0 && raw != null && isConnected() && !isInputShutdown()) {
+                    awaitServerEnd();
+                }
+            } finally {
+                super.close();
             }
         } finally {
-            super.close();
+            lock.unlock();
         }
     }
 

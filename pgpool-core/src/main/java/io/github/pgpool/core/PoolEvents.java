@@ -61,6 +61,11 @@ final class PoolEvents {
                 + "pool targets the primary; it was demoted, so every connection is replaced", pool);
     }
 
+    /** The pool is used for XA, and its server cannot prepare transactions (see {@link XaReadiness}). */
+    void noPreparedTransactions() {
+        LOG.log(Level.WARNING, XaReadiness.warning(pool));
+    }
+
     void stopped() {
         LOG.log(Level.INFO, "pgpool {0} closed", pool);
     }

@@ -65,6 +65,8 @@ public final class PooledConnection {
     /** The pool's eviction count when this connection's connect began (see ConnectionHealth#isEvicted). */
     private final long evictionsAtConnect;
     private final ConnectionProfile profile;
+    /** The pool's: told when this connection is first used for XA. */
+    private final XaReadiness xaReadiness;
 
     /** Who owns the connection; changed only through the transitions below. */
     private volatile State state = State.IN_USE;
@@ -97,7 +99,8 @@ public final class PooledConnection {
     private PGXAConnection xaConnection;
 
     PooledConnection(LoanOwner owner, Connection connection, Credentials credentials, LinkSocket link,
-            long evictionsAtConnect, long createdAt, long expiresAt, ConnectionProfile profile) {
+            long evictionsAtConnect, long createdAt, long expiresAt, ConnectionProfile profile,
+            XaReadiness xaReadiness) {
         this.owner = owner;
         this.connection = connection;
         this.link = link;
@@ -107,6 +110,7 @@ public final class PooledConnection {
         this.createdAt = createdAt;
         this.expiresAt = expiresAt;
         this.profile = profile;
+        this.xaReadiness = xaReadiness;
         this.lastUsed = createdAt;
         this.borrowedAt = createdAt;
         this.previousBorrowedAt = createdAt;
@@ -124,7 +128,8 @@ public final class PooledConnection {
 
     /**
      * @return the XA resource of this physical connection (pgjdbc's {@link PGXAConnection}, made on first use and
-     *     kept for the connection's life)
+     *     kept for the connection's life). The first use tells the pool that it serves XA, so that a server with
+     *     {@code max_prepared_transactions = 0} is warned about ({@link XaReadiness}).
      * @throws SQLException if the physical connection is not a pgjdbc connection
      */
     public XAResource xaResource() throws SQLException {
@@ -133,6 +138,7 @@ public final class PooledConnection {
                 throw new SQLException("pgpool: XA needs a pgjdbc connection, not " + connection.getClass(), "0A000");
             }
             xaConnection = new PGXAConnection(pg);
+            xaReadiness.xaUsed(profile.maxPreparedTransactions());
         }
         return xaConnection;
     }
