@@ -279,6 +279,14 @@ public final class PooledConnection {
         return link != null && link.hasUnreadInput();
     }
 
+    /**
+     * Like {@link #hasUnreadInput()}, and also whether the server closed its end without a word (PgBouncer's
+     * restart does so to its idle clients); one read that does not wait, no round trip.
+     */
+    boolean hasUnreadInputOrEnded() {
+        return link != null && link.hasUnreadInputOrEnded();
+    }
+
     /** Lets closing this connection wait at most {@code millis} for the server (see {@link LinkSocket#close()}). */
     void lingerAtMost(long millis) {
         if (link != null) {
