@@ -279,10 +279,7 @@ public final class PooledConnection {
         return link != null && link.hasUnreadInput();
     }
 
-    /**
-     * Like {@link #hasUnreadInput()}, and also whether the server closed its end without a word (PgBouncer's
-     * restart does so to its idle clients); one read that does not wait, no round trip.
-     */
+    /** {@link #hasUnreadInput()}, or the server hung up without a word (PgBouncer restarting); no round trip. */
     boolean hasUnreadInputOrEnded() {
         return link != null && link.hasUnreadInputOrEnded();
     }
