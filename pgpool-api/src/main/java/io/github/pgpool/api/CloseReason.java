@@ -8,7 +8,10 @@ public enum CloseReason {
     IDLE,
     /** It failed: a fatal SQLState, a failed validity check, or a failed session reset. */
     BROKEN,
-    /** Its slot was needed for a borrower with other credentials, or an administrator evicted it. */
+    /**
+     * Its slot was needed for a borrower with other credentials, an administrator evicted it, or its session holds
+     * state that no reset undoes (after LOAD, setseed or dblink_connect).
+     */
     EVICTED,
     /** The pool was closed. */
     SHUTDOWN

@@ -8,8 +8,6 @@ import io.github.pgpool.api.PoolTimeoutException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
 
 /**
  * The borrow side of a {@link PgPool}: lends an idle connection, opens one in a free slot, or queues the borrower
@@ -20,7 +18,7 @@ import java.util.function.BooleanSupplier;
  * across I/O. Thread-safe: its own fields are final; what it changes is guarded by the pool's lock, or owned through
  * a connection's compare-and-set state.
  */
-final class Lender {
+final class Lender extends PoolSide {
     private static final long NEVER = ConnectionHealth.NEVER;
 
     private final String name;
@@ -28,16 +26,6 @@ final class Lender {
     private final long maxWaitNanos;
     private final long leakNanos;
     private final boolean lockFree;
-    private final ReentrantLock lock;
-    private final BooleanSupplier closed;
-    private final PoolClock clock;
-    private final PoolBooks books;
-    private final WaiterQueue waiters;
-    private final HotLane hotLane;
-    private final ConnectionHealth health;
-    private final PoolCounters counters;
-    private final PoolEvents events;
-    private final Closer closer;
     private final Connector connector;
     private final LoanOwner owner;
 
@@ -48,21 +36,12 @@ final class Lender {
      * @param owner what the connections it opens give themselves back to
      */
     Lender(PoolParts parts, long maxWaitNanos, long leakNanos, Connector connector, LoanOwner owner) {
+        super(parts);
         this.name = parts.name();
         this.maxSize = parts.maxSize();
         this.maxWaitNanos = maxWaitNanos;
         this.leakNanos = leakNanos;
         this.lockFree = leakNanos == 0;
-        this.lock = parts.lock();
-        this.closed = parts.closed();
-        this.clock = parts.clock();
-        this.books = parts.books();
-        this.waiters = parts.waiters();
-        this.hotLane = parts.hotLane();
-        this.health = parts.health();
-        this.counters = parts.counters();
-        this.events = parts.events();
-        this.closer = parts.closer();
         this.connector = connector;
         this.owner = owner;
     }

@@ -5,8 +5,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The pieces of one pool that its {@link Lender} and {@link Returns} share, built once by {@link PgPool}: the lock and
- * what it guards, the clock, the health rules, the counters and the events. Only wiring: each user copies the parts
- * into fields of its own, so the borrow and return paths read no extra indirection.
+ * what it guards, the clock, the health rules, the counters and the events. Only wiring: {@link PoolSide} copies the
+ * parts into final fields, so the borrow and return paths read no extra indirection.
  *
  * @param name the pool's name, for statistics snapshots
  * @param maxSize the pool's MaxSize

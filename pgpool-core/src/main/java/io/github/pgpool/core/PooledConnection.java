@@ -88,6 +88,8 @@ public final class PooledConnection {
 
     // Written by the borrower's thread only, read in the return path on the same thread.
     private boolean sessionChanged;
+    /** A statement left state that even DISCARD ALL does not undo (LOAD, setseed, dblink): close, do not reset. */
+    private boolean outlivesReset;
     private boolean jdbcStateChanged;
     /** The last statement text {@link #noteSql} found harmless. */
     private String lastHarmlessSql;
@@ -140,13 +142,15 @@ public final class PooledConnection {
      * makes the pool reset the session on return.
      */
     public void noteSql(String sql) {
-        if (sessionChanged || sql == lastHarmlessSql) {
+        if (outlivesReset || sql == lastHarmlessSql) {
             return; // applications reuse their SQL string constants: an identity check saves the lookup
         }
-        if (SqlClassifier.mayChangeSession(sql)) {
-            sessionChanged = true;
-        } else {
+        byte verdict = SqlClassifier.verdict(sql);
+        if (verdict == SqlClassifier.HARMLESS) {
             lastHarmlessSql = sql;
+        } else {
+            sessionChanged = true;
+            outlivesReset = verdict == SqlClassifier.LASTING;
         }
     }
 
@@ -395,8 +399,13 @@ public final class PooledConnection {
         return jdbcStateChanged;
     }
 
+    boolean outlivesReset() {
+        return outlivesReset;
+    }
+
     void clearNotes() {
         sessionChanged = false;
+        outlivesReset = false;
         jdbcStateChanged = false;
     }
 

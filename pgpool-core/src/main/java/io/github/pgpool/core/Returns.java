@@ -2,8 +2,6 @@ package io.github.pgpool.core;
 
 import io.github.pgpool.api.CloseReason;
 import java.sql.SQLException;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
 
 /**
  * The return side of a {@link PgPool}: cleans a connection given back and puts it where it belongs: back on the
@@ -14,31 +12,14 @@ import java.util.function.BooleanSupplier;
  * <p>Thread-safe: its own fields are final; the books and the queue it changes are guarded by the pool's lock, which
  * it never holds across I/O (the rollback and reset run before, the close after).
  */
-final class Returns {
+final class Returns extends PoolSide {
     private final boolean lockFree;
-    private final ReentrantLock lock;
-    private final BooleanSupplier closed;
-    private final PoolClock clock;
-    private final PoolBooks books;
-    private final WaiterQueue waiters;
-    private final HotLane hotLane;
-    private final ConnectionHealth health;
-    private final PoolEvents events;
-    private final Closer closer;
     private final Lender lender;
     private final SessionReset sessionReset;
 
     Returns(PoolParts parts, Lender lender, SessionReset sessionReset) {
+        super(parts);
         this.lockFree = lender.lockFree();
-        this.lock = parts.lock();
-        this.closed = parts.closed();
-        this.clock = parts.clock();
-        this.books = parts.books();
-        this.waiters = parts.waiters();
-        this.hotLane = parts.hotLane();
-        this.health = parts.health();
-        this.events = parts.events();
-        this.closer = parts.closer();
         this.lender = lender;
         this.sessionReset = sessionReset;
     }
@@ -48,7 +29,8 @@ final class Returns {
         if (!pc.beginReturn()) {
             throw events.releasedTwice();
         }
-        boolean reusable = !pc.isBroken() && cleaned(pc);
+        boolean resettable = sessionReset.canClean(pc);
+        boolean reusable = !pc.isBroken() && resettable && cleaned(pc);
         long now = clock.recentNanoTime();
         events.returned(now - pc.borrowedAt()); // coarse clock: free, and right on average (see useTime)
         // Only a connection lent without the lock is still listed; it goes back the same way unless the queue
@@ -73,7 +55,7 @@ final class Returns {
                 return; // somebody took it meanwhile: theirs now
             }
         }
-        releaseLocked(pc, reusable, now);
+        releaseLocked(pc, reusable ? null : resettable ? CloseReason.BROKEN : CloseReason.EVICTED, now);
     }
 
     /** Rolls back and resets a returned connection; {@code false} if it cannot be reused. */
@@ -90,15 +72,16 @@ final class Returns {
         return false;
     }
 
-    private void releaseLocked(PooledConnection pc, boolean reusable, long now) {
+    /** @param unusable why the connection cannot be reused, or {@code null} if it can */
+    private void releaseLocked(PooledConnection pc, CloseReason unusable, long now) {
         CloseReason closeReason = null;
         Waiter handedTo = null;
         boolean nudge = false;
         lock.lock();
         try {
             Waiter head = waiters.head();
-            if (!reusable) {
-                closeReason = CloseReason.BROKEN;
+            if (unusable != null) {
+                closeReason = unusable;
             } else if (closed.getAsBoolean()) {
                 closeReason = CloseReason.SHUTDOWN;
             } else if (health.isExpired(pc, now)) {

@@ -31,6 +31,14 @@ final class SessionReset {
     }
 
     /**
+     * @return whether a reset can make the connection clean: not if a statement left state behind that
+     *     {@code DISCARD ALL} does not undo (unless resets are off, behind PgBouncer)
+     */
+    boolean canClean(PooledConnection pc) {
+        return mode == SessionResetMode.NONE || !pc.outlivesReset();
+    }
+
+    /**
      * @throws SQLException if the connection cannot be cleaned; the caller then closes it
      */
     void reset(PooledConnection pc) throws SQLException {

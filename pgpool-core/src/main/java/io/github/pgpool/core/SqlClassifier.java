@@ -36,6 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *     backslash is judged twice, as with standard_conforming_strings on and off, and the worse answer counts.</li>
  * </ul>
  *
+ * <p>A text that may change the session is also searched for what {@code DISCARD ALL} cannot undo (LOAD, setseed,
+ * dblink connections: {@link SqlLastingEffects}); a connection that ran one is closed on return instead of reset.
+ *
  * <p>Not visible in the text, so not detected with {@code SessionReset=detect}: what the database runs by itself.
  * Column defaults (a serial or identity column's nextval leaves currval/lastval set), triggers, rules, views, row
  * security policies, constraints, generated columns and index expressions that call functions, user-defined
@@ -51,7 +54,7 @@ final class SqlClassifier {
     private static final int MAX_REMEMBERED = 4096;
     private static final long MAX_REMEMBERED_CHARS = 4L << 20;
     private static final int MAX_REMEMBERED_LENGTH = 64 << 10;
-    private static final ConcurrentHashMap<String, Boolean> REMEMBERED = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, Byte> REMEMBERED = new ConcurrentHashMap<>();
     private static final AtomicLong REMEMBERED_CHARS = new AtomicLong();
 
     static final int MAX_DEPTH = 200;
@@ -59,16 +62,28 @@ final class SqlClassifier {
     private SqlClassifier() {
     }
 
+    /** Running the text leaves no session state behind. */
+    static final byte HARMLESS = 0;
+    /** It may change session state that {@code DISCARD ALL} undoes. */
+    static final byte RESETTABLE = 1;
+    /** It may leave state that {@code DISCARD ALL} does not undo ({@link SqlLastingEffects}): close, do not reset. */
+    static final byte LASTING = 2;
+
     /** @return whether running {@code sql} may change session state that must not reach the next borrower */
     static boolean mayChangeSession(String sql) {
+        return verdict(sql) != HARMLESS;
+    }
+
+    /** @return {@link #HARMLESS}, {@link #RESETTABLE} or {@link #LASTING}, remembered for texts seen before */
+    static byte verdict(String sql) {
         if (sql == null) {
-            return true;
+            return RESETTABLE;
         }
-        Boolean known = REMEMBERED.get(sql);
+        Byte known = REMEMBERED.get(sql);
         if (known != null) {
             return known;
         }
-        boolean answer = classify(sql);
+        byte answer = !classify(sql) ? HARMLESS : SqlLastingEffects.in(sql) ? LASTING : RESETTABLE;
         int length = sql.length();
         if (length <= MAX_REMEMBERED_LENGTH) {
             if (REMEMBERED.size() >= MAX_REMEMBERED || REMEMBERED_CHARS.get() + length > MAX_REMEMBERED_CHARS) {

@@ -76,7 +76,9 @@ class PgPoolSaturationTest {
             assertThat(s.waiting()).isZero();
             assertThat(s.active()).isZero();
             assertThat(s.timeouts()).isEqualTo(timedOut.get());
-            assertThat(Duration.ofNanos(longestSuccessWait.get())).isLessThan(MAX_WAIT.plusMillis(200));
+            // Generous: on a loaded 2-core machine a thread granted a connection at its deadline was seen running
+            // 300 ms later.
+            assertThat(Duration.ofNanos(longestSuccessWait.get())).isLessThan(MAX_WAIT.plusSeconds(1));
             assertThat(Duration.ofNanos(longestTimeoutWait.get())).isBetween(MAX_WAIT, MAX_WAIT.plusSeconds(2));
         }
     }

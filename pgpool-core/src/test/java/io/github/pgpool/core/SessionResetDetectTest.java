@@ -69,6 +69,34 @@ class SessionResetDetectTest {
         }
     }
 
+    /**
+     * What DISCARD ALL does not undo: after {@code setseed} the next borrower's {@code random()} would repeat the
+     * sequence the previous borrower chose, after {@code LOAD} the library stays loaded. The pool closes such a
+     * connection instead of resetting it: the next borrower gets a new backend, and its random() is not the seeded
+     * sequence.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT setseed(0.5)", "select 1; /* c */ Load 'auto_explain'", "SELECT \"setseed\"(0.5)"})
+    void aStatementWhoseStateNoResetUndoesCostsItsConnection(String sql) throws SQLException {
+        String seeded;
+        try (Connection c = ds.getConnection()) {
+            query(c, "SELECT setseed(0.5)");
+            seeded = query(c, "SELECT random()"); // the first number of the seeded sequence
+        }
+        int pid;
+        try (Connection c = ds.getConnection()) {
+            pid = Integer.parseInt(query(c, "SELECT pg_backend_pid()"));
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.execute();
+            }
+        }
+        try (Connection c = ds.getConnection()) {
+            assertThat(Integer.parseInt(query(c, "SELECT pg_backend_pid()"))).as("a new backend").isNotEqualTo(pid);
+            assertThat(query(c, "SELECT random()")).as("not the previous borrower's seeded sequence")
+                    .isNotEqualTo(seeded);
+        }
+    }
+
     /** Through prepareStatement, which the pool classifies (a plain Statement alone would force the reset). */
     private static String query(Connection c, String sql) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {

@@ -179,6 +179,21 @@ public final class AdminDb {
         }
     }
 
+    /**
+     * Terminates the backends pgpool has open to the database, as an operator's {@code pg_terminate_backend} or a
+     * restart does.
+     *
+     * @return how many were terminated
+     */
+    public static int terminateBackends(String database) {
+        try {
+            return strings("select pid from pg_stat_activity where datname = ? and backend_type = 'client backend'"
+                    + " and application_name <> 'pgpool-it-admin' and pg_terminate_backend(pid)", database).size();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot terminate the backends of " + database, e);
+        }
+    }
+
     /** One row of pg_stat_activity for the database. */
     public record Backend(int pid, String state, double ageSeconds) {
     }

@@ -180,6 +180,38 @@ public abstract class PoolScenarios extends TxEndScenarios {
     }
 
     /**
+     * At the settings a user gets when setting none, idle connections whose backends PostgreSQL terminated (an
+     * operator's {@code pg_terminate_backend}, a failover, a restart) cost the application no error: a terminated
+     * backend sends its FATAL message before it exits, and the pool sees that unread input on the idle connection
+     * before it hands the connection out.
+     */
+    @Test
+    void terminatedIdleBackendsCostNoErrorAtTheDefaultSettings() {
+        String db = db("defaults");
+        int open = 3;
+        List<CompletableFuture<Answer>> opening = new ArrayList<>();
+        for (int i = 0; i < open; i++) { // at once, so that the pool opens one connection each
+            opening.add(Http.getAsync(app(), "pool/sleep?ds=defaults&ms=500"));
+        }
+        assertThat(opening.stream().map(CompletableFuture::join).toList()).allMatch(Answer::ok);
+        Poll.until("the pool's connections open and idle", SOON, () -> AdminDb.backends(db), n -> n == open);
+        assertThat(AdminDb.terminateBackends(db)).isEqualTo(open);
+        Poll.until("terminated backends gone", SOON, () -> AdminDb.backends(db), n -> n == 0);
+
+        List<Answer> after = new ArrayList<>();
+        for (int i = 0; i < 2 * open; i++) { // one at a time: each may be handed one of the dead connections
+            after.add(get("pool/query?ds=defaults"));
+        }
+        List<CompletableFuture<Answer>> together = new ArrayList<>();
+        for (int i = 0; i < open; i++) {
+            together.add(Http.getAsync(app(), "pool/sleep?ds=defaults&ms=100"));
+        }
+        together.forEach(f -> after.add(f.join()));
+        assertThat(after).as("requests after the idle backends were terminated").allMatch(Answer::ok);
+        assertThat(AdminDb.backends(db)).isLessThanOrEqualTo(open);
+    }
+
+    /**
      * With every connection held, a further request fails after MaxWait (not before, and not much later) with
      * SQLTransientConnectionException in the application; once the holders finish, the next request is served.
      */

@@ -96,7 +96,9 @@ public enum Setup {
             // Through LinkProxy; every hand-out is validated, so a dead link is found by the round trip.
             pool("link", "XATransaction", "MaxSize", "2", "MaxWait", "1500ms", "ValidateIdle", "0", "Cleanup", "60s"),
             // A connection the application never closes is reported once held longer than LeakThreshold.
-            pool("leak", "XATransaction", "MaxSize", "2", "MaxWait", "5s", "LeakThreshold", "1s", "Cleanup", "60s"));
+            pool("leak", "XATransaction", "MaxSize", "2", "MaxWait", "5s", "LeakThreshold", "1s", "Cleanup", "60s"),
+            // Nothing but the connection target: what a user gets who sets no pool property.
+            pool("defaults", "XATransaction"));
 
     public static Pool pool(String name) {
         return POOLS.stream().filter(p -> p.name().equals(name)).findFirst()

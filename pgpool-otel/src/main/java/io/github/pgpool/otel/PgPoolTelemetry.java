@@ -64,22 +64,17 @@ public final class PgPoolTelemetry {
         Attributes used = Attributes.of(POOL_NAME, pool.name(), STATE, Conventions.STATE_USED);
         Attributes idle = Attributes.of(POOL_NAME, pool.name(), STATE, Conventions.STATE_IDLE);
 
-        ObservableLongMeasurement count = meter.upDownCounterBuilder(Conventions.COUNT)
-                .setUnit(Conventions.UNIT_CONNECTION)
-                .setDescription("The number of connections that are currently in state described by the state "
-                        + "attribute").buildObserver();
-        ObservableLongMeasurement idleMax = meter.upDownCounterBuilder(Conventions.IDLE_MAX)
-                .setUnit(Conventions.UNIT_CONNECTION)
-                .setDescription("The maximum number of idle open connections allowed").buildObserver();
-        ObservableLongMeasurement idleMin = meter.upDownCounterBuilder(Conventions.IDLE_MIN)
-                .setUnit(Conventions.UNIT_CONNECTION)
-                .setDescription("The minimum number of idle open connections allowed").buildObserver();
-        ObservableLongMeasurement max = meter.upDownCounterBuilder(Conventions.MAX)
-                .setUnit(Conventions.UNIT_CONNECTION)
-                .setDescription("The maximum number of open connections allowed").buildObserver();
-        ObservableLongMeasurement pending = meter.upDownCounterBuilder(Conventions.PENDING_REQUESTS)
-                .setUnit(Conventions.UNIT_REQUEST)
-                .setDescription("The number of current pending requests for an open connection").buildObserver();
+        ObservableLongMeasurement count = upDown(meter, Conventions.COUNT, Conventions.UNIT_CONNECTION,
+                "The number of connections that are currently in state described by the state "
+                        + "attribute");
+        ObservableLongMeasurement idleMax = upDown(meter, Conventions.IDLE_MAX, Conventions.UNIT_CONNECTION,
+                "The maximum number of idle open connections allowed");
+        ObservableLongMeasurement idleMin = upDown(meter, Conventions.IDLE_MIN, Conventions.UNIT_CONNECTION,
+                "The minimum number of idle open connections allowed");
+        ObservableLongMeasurement max = upDown(meter, Conventions.MAX, Conventions.UNIT_CONNECTION,
+                "The maximum number of open connections allowed");
+        ObservableLongMeasurement pending = upDown(meter, Conventions.PENDING_REQUESTS, Conventions.UNIT_REQUEST,
+                "The number of current pending requests for an open connection");
         ObservableLongMeasurement timeouts = meter.counterBuilder(Conventions.TIMEOUTS)
                 .setUnit(Conventions.UNIT_TIMEOUT)
                 .setDescription("The number of connection timeouts that have occurred trying to obtain a "
@@ -171,5 +166,10 @@ public final class PgPoolTelemetry {
         public void used(long nanos) {
             useTime.record(nanos / 1e9, attributes);
         }
+    }
+
+    /** An up-down counter reported by the batch callback: every gauge of the conventions is one. */
+    private static ObservableLongMeasurement upDown(Meter meter, String name, String unit, String description) {
+        return meter.upDownCounterBuilder(name).setUnit(unit).setDescription(description).buildObserver();
     }
 }

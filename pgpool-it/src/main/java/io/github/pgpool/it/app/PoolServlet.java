@@ -16,7 +16,7 @@ import javax.sql.DataSource;
 
 /**
  * Plain (non-transactional) use of the injected pgpool data sources, plus the EJB-backed variants. Each request
- * names the pool with {@code ds=basic|fresh|wait|expire|xa-a|xa-b|local|restart|link|leak}.
+ * names the pool with {@code ds=basic|fresh|wait|expire|xa-a|xa-b|local|restart|link|leak|defaults}.
  *
  * <ul>
  *   <li>{@code /pool/query?ds=} one query, answers {@code who=database/pid}</li>
@@ -53,13 +53,17 @@ public class PoolServlet extends HttpServlet {
     private DataSource link;
     @Resource(lookup = Pools.LEAK)
     private DataSource leak;
+    @Resource(lookup = Pools.DEFAULTS)
+    private DataSource defaults;
 
     @EJB
     private PoolBean bean;
 
     DataSource byName(String name) {
-        Map<String, DataSource> all = Map.of("basic", basic, "fresh", fresh, "wait", waitPool, "expire", expire,
-                "xa-a", xaA, "xa-b", xaB, "local", local, "restart", restart, "link", link, "leak", leak);
+        Map<String, DataSource> all = Map.ofEntries(Map.entry("basic", basic), Map.entry("fresh", fresh),
+                Map.entry("wait", waitPool), Map.entry("expire", expire), Map.entry("xa-a", xaA),
+                Map.entry("xa-b", xaB), Map.entry("local", local), Map.entry("restart", restart),
+                Map.entry("link", link), Map.entry("leak", leak), Map.entry("defaults", defaults));
         DataSource ds = all.get(name);
         if (ds == null) {
             throw new IllegalArgumentException("unknown pool " + name + "; known: " + all.keySet());

@@ -28,6 +28,8 @@ public final class Pools {
     public static final String LINK = "java:app/pgpool/link";
     /** LeakThreshold 1 s: the leak scenario. */
     public static final String LEAK = "java:app/pgpool/leak";
+    /** No pgpool setting but the connection target: the defaults a user gets. */
+    public static final String DEFAULTS = "java:app/pgpool/defaults";
     /**
      * Not pgpool: the server's own XA data source on pgjdbc (WildFly: an xa-data-source; Payara: a JDBC connection
      * pool of PGXADataSource), with its own database. The reference that pgpool's behaviour is compared with.
