@@ -174,7 +174,7 @@ final class ConnectionHealth {
         }
         // A connection given back within the hot lane's few milliseconds was answering a moment ago: the one
         // system call that sees a farewell message is enough. Idle longer, the peer may have hung up without one,
-        // which only a read sees (a few microseconds more, still no round trip).
+        // which only a read sees (about a microsecond more, still no round trip).
         return idle < RECENT_NANOS ? pc.hasUnreadInput() : pc.hasUnreadInputOrEnded();
     }
 
