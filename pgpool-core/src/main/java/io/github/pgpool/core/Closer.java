@@ -10,6 +10,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * connection until its socket is closed. Each freed slot goes to the longest waiter, if any, who then opens a
  * connection in it.
  *
+ * <p>After the pool was replaced by a successor ({@link PgPool#replaceWith}), freed slots are the successor's: it
+ * counted them against its MaxSize while they were open here ({@link SlotSink}).
+ *
  * <p>Closing happens outside the pool's lock (it is network I/O); freeing slots takes the lock briefly. Thread-safe.
  */
 final class Closer {
@@ -21,6 +24,11 @@ final class Closer {
     private final HotLane hotLane;
     private final PoolEvents events;
     private final PoolClock clock;
+    /**
+     * Where freed slots go once the pool is retired ({@link PgPool#replaceWith}): to its successor, which counts them
+     * until they are free. Guarded by the lock; {@code null} while the pool is its own.
+     */
+    private SlotSink successor;
 
     Closer(ReentrantLock lock, PoolBooks books, WaiterQueue waiters, HotLane hotLane, PoolEvents events,
             PoolClock clock) {
@@ -53,19 +61,7 @@ final class Closer {
         if (freed <= 0) {
             return;
         }
-        Waiter[] next = new Waiter[freed];
-        lock.lock();
-        try {
-            books.freeSlots(freed);
-            for (int i = 0; i < freed; i++) {
-                next[i] = handOffSlotLocked();
-            }
-        } finally {
-            lock.unlock();
-        }
-        for (Waiter w : next) {
-            Waiter.wakeIfAny(w);
-        }
+        freeSlots(freed);
     }
 
     /**
@@ -88,15 +84,84 @@ final class Closer {
 
     /** Frees the slot of a connection that is closed or was never opened. Not under the lock. */
     void freeSlot() {
-        Waiter next;
+        freeSlots(1);
+    }
+
+    /**
+     * Frees {@code n} slots of connections that are closed (or never opened) and gives them to the longest waiters;
+     * once the pool is retired, passes them on to its successor instead. Not under the lock.
+     */
+    private void freeSlots(int n) {
+        Waiter[] next;
+        SlotSink sink;
         lock.lock();
         try {
-            books.freeSlots(1);
-            next = handOffSlotLocked();
+            books.freeSlots(n);
+            sink = successor;
+            next = sink == null ? handOffSlotsLocked(n) : null;
         } finally {
             lock.unlock();
         }
-        Waiter.wakeIfAny(next);
+        wake(next);
+        if (sink != null) {
+            sink.slotsFreed(n);
+        }
+    }
+
+    /**
+     * The predecessor closed {@code n} connections whose slots this pool inherited: they are free now, for the
+     * longest waiters here, or for this pool's own successor if it was retired meanwhile. Not under the lock.
+     */
+    void inheritedSlotsFreed(int n) {
+        Waiter[] next;
+        SlotSink sink;
+        lock.lock();
+        try {
+            books.releaseInherited(n);
+            sink = successor;
+            next = sink == null ? handOffSlotsLocked(n) : null;
+        } finally {
+            lock.unlock();
+        }
+        wake(next);
+        if (sink != null) {
+            sink.slotsFreed(n);
+        }
+    }
+
+    /** Counts {@code n} slots of a predecessor's open connections against MaxSize (see {@link Retirement}). */
+    void inheritSlots(int n) {
+        lock.lock();
+        try {
+            books.inheritSlots(n);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Retires the pool's slots: from now on every freed slot, and every inherited one, goes to {@code sink}. Under
+     * the lock, in the same critical section that hands the count of open slots to the successor, so that no slot is
+     * counted twice or lost.
+     */
+    void redirectLocked(SlotSink sink) {
+        this.successor = sink;
+    }
+
+    private Waiter[] handOffSlotsLocked(int n) {
+        Waiter[] next = new Waiter[n];
+        for (int i = 0; i < n; i++) {
+            next[i] = handOffSlotLocked();
+        }
+        return next;
+    }
+
+    private static void wake(Waiter[] waiters) {
+        if (waiters != null) {
+            for (Waiter w : waiters) {
+                Waiter.wakeIfAny(w);
+            }
+        }
     }
 
     /**

@@ -54,8 +54,7 @@ public final class PgPool implements AutoCloseable {
     private final boolean targetsPrimary;
 
     private final ReentrantLock lock = new ReentrantLock();
-    /** Written under the lock, read without it. */
-    private volatile boolean closed;
+    private final Retirement retirement;
     private final PoolCounters counters = new PoolCounters();
     private final WaiterQueue waiters;
     private final PoolBooks books;
@@ -67,9 +66,13 @@ public final class PgPool implements AutoCloseable {
     private final Returns returns;
     private final Housekeeper housekeeper;
     private final Scheduler.Cancellable housekeeping;
-    private final PoolJmx jmx;
+    /** Written under the lock (by a replacement), read without it. */
+    private volatile PoolJmx jmx;
+    /** How this pool was built, for its successor (see {@link #replaceWith}). */
+    private final PgPoolBuilder origin;
 
     PgPool(PgPoolBuilder b) {
+        this.origin = b;
         this.settings = b.settings();
         this.name = settings.poolName();
         this.clock = b.clock();
@@ -83,6 +86,7 @@ public final class PgPool implements AutoCloseable {
         this.books = new PoolBooks(maxSize, defaultCredentials, counters);
         this.hotLane = new HotLane(lock);
         this.closer = new Closer(lock, books, waiters, hotLane, events, clock);
+        this.retirement = new Retirement(lock, books, waiters, hotLane, closer);
         PoolParts parts = new PoolParts(name, maxSize, lock, this::isClosed, clock, books, waiters, hotLane, health,
                 counters, events, closer);
         ConnectionFactory factory = b.factory() != null ? b.factory() : new PgConnectionFactory(settings);
@@ -148,7 +152,81 @@ public final class PgPool implements AutoCloseable {
      *     interrupted while waiting
      */
     public PooledConnection borrow(Credentials credentials) throws SQLException {
-        return lender.borrow(Objects.requireNonNull(credentials, "credentials"));
+        Objects.requireNonNull(credentials, "credentials");
+        PgPool next = retirement.successor();
+        if (next != null) {
+            return next.borrowFor(this, credentials);
+        }
+        try {
+            return lender.borrow(credentials);
+        } catch (PoolClosedException e) {
+            next = retirement.successor(); // replaced while this borrower waited or connected: the successor serves it
+            if (next == null) {
+                throw e;
+            }
+            return next.borrowFor(this, credentials);
+        }
+    }
+
+    /**
+     * Serves a borrower of a pool this one succeeded: the predecessor's default credentials become this pool's
+     * (the rotated password), any others stay as asked.
+     */
+    private PooledConnection borrowFor(PgPool predecessor, Credentials credentials) throws SQLException {
+        return borrow(credentials.equals(predecessor.defaultCredentials) ? defaultCredentials : credentials);
+    }
+
+    // ---- Live change ----------------------------------------------------------------------------------------------
+
+    /**
+     * Replaces this pool by a new one with other settings (a rotated password, another MaxSize, ...) without failing
+     * a borrower: this pool is retired, like {@link #close()} but its borrowers move on. Its idle connections are
+     * closed now, those in use when they come back; its waiters, and whoever still borrows from it, are served by the
+     * successor (a waiter's MaxWait starts anew there), the default credentials becoming the successor's. Until
+     * this pool's connections are closed, the successor counts them against its own MaxSize, so the database never
+     * sees more connections than the larger of the two MaxSizes, and the new one as soon as the old connections are
+     * back. The successor keeps this pool's clock, scheduler, connection factory, listener, credentials supplier and
+     * JMX name.
+     *
+     * @return the successor, already serving
+     * @throws PoolClosedException if this pool was closed or already replaced
+     * @throws io.github.pgpool.api.InvalidSettingException if a driver property of the new settings is unknown to
+     *     pgjdbc; this pool then goes on unchanged
+     */
+    public PgPool replaceWith(PoolSettings newSettings) throws PoolClosedException {
+        Objects.requireNonNull(newSettings, "newSettings");
+        if (retirement.isClosed()) {
+            throw events.closedException();
+        }
+        PoolJmx published = jmx;
+        if (published != null) {
+            published.unregister(); // the successor takes over the name
+        }
+        PgPool next;
+        try {
+            next = origin.withSettings(newSettings).build();
+        } catch (RuntimeException e) {
+            if (published != null) {
+                jmx = PoolJmx.register(this);
+            }
+            throw e;
+        }
+        if (!retirement.end(CloseReason.EVICTED, next)) {
+            next.close();
+            throw events.closedException(); // closed meanwhile by another thread
+        }
+        stopped();
+        return next;
+    }
+
+    /** @return the pool that replaced this one, if any (see {@link #replaceWith}) */
+    public Optional<PgPool> successor() {
+        return Optional.ofNullable(retirement.successor());
+    }
+
+    /** @return this pool's closer, which takes a predecessor's slots (see {@link Retirement}) */
+    Closer closer() {
+        return closer;
     }
 
     // ---- Administration -----------------------------------------------------------------------------------------
@@ -239,32 +317,24 @@ public final class PgPool implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<PooledConnection> toClose = new ArrayList<>();
-        List<Waiter> released;
-        lock.lock();
-        try {
-            if (closed) {
-                return;
+        if (retirement.end(CloseReason.SHUTDOWN, null)) {
+            PoolJmx published = jmx;
+            if (published != null) {
+                published.unregister();
             }
-            closed = true;
-            books.drainIdle(CloseReason.SHUTDOWN, toClose); // after closed = true: see release()
-            released = waiters.closeAll();
-            hotLane.clear();
-        } finally {
-            lock.unlock();
+            stopped();
         }
-        released.forEach(Waiter::wake);
+    }
+
+    /** After the pool stopped lending: no more housekeeping, and the log says so. */
+    private void stopped() {
         housekeeping.close();
-        if (jmx != null) {
-            jmx.unregister();
-        }
-        closer.closeAll(toClose, 0);
         events.stopped();
     }
 
-    /** @return whether {@link #close()} was called */
+    /** @return whether {@link #close()} or {@link #replaceWith} was called */
     public boolean isClosed() {
-        return closed;
+        return retirement.isClosed();
     }
 
     /** @return whether connections go straight to the longest waiter now (see {@link WaiterQueue}); for tests */

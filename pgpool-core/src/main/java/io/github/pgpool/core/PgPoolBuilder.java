@@ -1,10 +1,12 @@
 package io.github.pgpool.core;
 
+import io.github.pgpool.api.Credentials;
 import io.github.pgpool.api.PoolListener;
 import io.github.pgpool.api.PoolSettings;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 
 /**
  * Builds a {@link PgPool} ({@link PgPool#builder}); everything but the settings has a production default: pgjdbc
@@ -23,6 +25,7 @@ public final class PgPoolBuilder {
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
     private boolean jmx = true;
     private boolean recordMetrics;
+    private Supplier<Credentials> credentials;
 
     PgPoolBuilder(PoolSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -31,6 +34,21 @@ public final class PgPoolBuilder {
     /** Opens physical connections with this factory instead of pgjdbc (for tests and benchmarks). */
     public PgPoolBuilder connectionFactory(ConnectionFactory factory) {
         this.factory = Objects.requireNonNull(factory);
+        return this;
+    }
+
+    /**
+     * Logs every new physical connection of the default credentials (those of {@link PgPool#borrow()}) in with what
+     * {@code supplier} returns at that moment, instead of the settings' User and Password: for a password that is
+     * rotated while the pool runs, or a short-lived token (IAM-style authentication). The supplier is called once per
+     * physical connection opened, on the borrower's thread and outside the pool's lock, so it may block briefly (it
+     * counts against MaxWait); connections already open keep working, as PostgreSQL keeps a session logged in after
+     * its password changed. An exception it throws fails that attempt and the pool retries within MaxWait; returning
+     * {@code null} fails the borrow at once (SQLState 28000). Borrows with other credentials
+     * ({@link PgPool#borrow(Credentials)}) are not affected.
+     */
+    public PgPoolBuilder credentials(Supplier<Credentials> supplier) {
+        this.credentials = Objects.requireNonNull(supplier, "supplier");
         return this;
     }
 
@@ -76,6 +94,23 @@ public final class PgPoolBuilder {
         return this;
     }
 
+    /**
+     * @return a builder with the same clock, scheduler, factory, listener, jitter, JMX, metrics and credentials
+     *     supplier but other settings: the successor of {@link PgPool#replaceWith}
+     */
+    PgPoolBuilder withSettings(PoolSettings newSettings) {
+        PgPoolBuilder b = new PgPoolBuilder(newSettings);
+        b.factory = factory;
+        b.clock = clock;
+        b.scheduler = scheduler;
+        b.listener = listener;
+        b.random = random;
+        b.jmx = jmx;
+        b.recordMetrics = recordMetrics;
+        b.credentials = credentials;
+        return b;
+    }
+
     /** @return the started pool */
     public PgPool build() {
         return new PgPool(this);
@@ -85,8 +120,16 @@ public final class PgPoolBuilder {
         return settings;
     }
 
+    /**
+     * @return the factory to open connections with: the one given, or {@code null} for pgjdbc's; wrapped so that the
+     *     default credentials come from the supplier, if one was given
+     */
     ConnectionFactory factory() {
-        return factory;
+        if (credentials == null) {
+            return factory;
+        }
+        ConnectionFactory base = factory != null ? factory : new PgConnectionFactory(settings);
+        return new SuppliedCredentials(base, settings.defaultCredentials(), credentials);
     }
 
     PoolClock clock() {

@@ -21,7 +21,8 @@ import javax.sql.DataSource;
  * }</pre>
  */
 public final class PgPoolDataSource implements DataSource, AutoCloseable {
-    private final PgPool pool;
+    /** The current pool; replaced by {@link #reconfigure}. Borrowers that read the one before are served too. */
+    private volatile PgPool pool;
 
     /** Starts a pool with these settings. */
     public PgPoolDataSource(PoolSettings settings) {
@@ -33,7 +34,21 @@ public final class PgPoolDataSource implements DataSource, AutoCloseable {
         this.pool = Objects.requireNonNull(pool, "pool");
     }
 
-    /** @return the pool behind this data source, for statistics and administration */
+    /**
+     * Changes the settings while the data source serves (a rotated password, another MaxSize, ...), without failing a
+     * borrower: the pool is {@linkplain PgPool#replaceWith replaced} by one with the new settings, which counts the
+     * old pool's connections against its MaxSize until they are closed (idle ones now, those in use when they come
+     * back). Connections already handed out keep working until the application closes them.
+     *
+     * @throws io.github.pgpool.api.PoolClosedException if this data source was closed
+     * @throws io.github.pgpool.api.InvalidSettingException if a driver property is unknown to pgjdbc; the data
+     *     source then goes on with its old settings
+     */
+    public synchronized void reconfigure(PoolSettings settings) throws SQLException {
+        pool = pool.replaceWith(Objects.requireNonNull(settings, "settings"));
+    }
+
+    /** @return the pool behind this data source now, for statistics and administration */
     public PgPool pool() {
         return pool;
     }
@@ -50,7 +65,7 @@ public final class PgPoolDataSource implements DataSource, AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         pool.close();
     }
 

@@ -26,6 +26,12 @@ final class PoolBooks {
     private final Map<Credentials, Partition> partitions = new HashMap<>();
     private final ArrayList<PooledConnection> all = new ArrayList<>();
     private int total;
+    /**
+     * Slots still held by the connections of the pool this one succeeded ({@link PgPool#replaceWith}): they count
+     * against MaxSize until the predecessor has closed them, so the database never sees more than the larger of the
+     * two limits.
+     */
+    private int inherited;
 
     PoolBooks(int maxSize, Credentials defaultCredentials, PoolCounters counters) {
         this.maxSize = maxSize;
@@ -49,9 +55,24 @@ final class PoolBooks {
         return total;
     }
 
-    /** Takes a slot if fewer than MaxSize are taken. */
+    /** @return slots held by the predecessor's connections, counted against MaxSize until they are closed */
+    int inherited() {
+        return inherited;
+    }
+
+    /** Counts {@code n} more of the predecessor's slots against MaxSize. */
+    void inheritSlots(int n) {
+        inherited += n;
+    }
+
+    /** The predecessor closed {@code n} of its connections: their slots no longer count here. */
+    void releaseInherited(int n) {
+        inherited -= n;
+    }
+
+    /** Takes a slot if fewer than MaxSize are taken, the predecessor's still open ones included. */
     boolean tryTakeSlot() {
-        if (total < maxSize) {
+        if (total + inherited < maxSize) {
             total++;
             return true;
         }
@@ -60,7 +81,7 @@ final class PoolBooks {
 
     /** @return whether every slot is taken */
     boolean isFull() {
-        return total >= maxSize;
+        return total + inherited >= maxSize;
     }
 
     /** Gives back slots whose connections are closed (or never opened). */

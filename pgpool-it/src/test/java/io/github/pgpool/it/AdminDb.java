@@ -103,6 +103,25 @@ public final class AdminDb {
     }
 
     /**
+     * @return whether {@code user} logs in to {@code database} with {@code password} (false when the server refuses
+     *     it); for tests that change a role's password
+     */
+    public static boolean loginWorks(String database, String user, String password) {
+        ItEnv.Server server = ItEnv.server();
+        Properties login = new Properties();
+        login.setProperty("user", user);
+        login.setProperty("password", password); // never in the URL: pgjdbc logs URLs
+        login.setProperty("connectTimeout", "5");
+        login.setProperty("ApplicationName", "pgpool-it-admin");
+        try (Connection c = driver().connect("jdbc:postgresql://" + server.host() + ":" + server.port() + "/"
+                + database, login)) {
+            return c != null && c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /**
      * Fails fast, once per JVM, with one message that says what is missing and how to point the tests elsewhere:
      * PostgreSQL must be reachable and must allow prepared transactions (two-phase commit).
      */

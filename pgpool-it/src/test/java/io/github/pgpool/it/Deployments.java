@@ -62,6 +62,22 @@ public final class Deployments {
      * pools; the servers' descriptors that bind those two names are added by the caller.
      */
     public static WebArchive crashWar(String name) {
+        return warOf(name, CRASH_CLASSES);
+    }
+
+    /** The classes of the live-change WAR: servlets that find pools by JNDI name, and Payara's asadmin runner. */
+    private static final java.util.Set<String> LIVE_CLASSES = java.util.Set.of("LiveServlet", "AdminServlet", "Sql",
+            "Reply");
+
+    /**
+     * The live-change scenarios' WAR ({@link LiveChangeScenarios}): only {@code /live/*}, which looks pools up by
+     * JNDI name at each request, and {@code /admin/*} (Payara's asadmin); it injects no pool.
+     */
+    public static WebArchive liveWar(String name) {
+        return warOf(name, LIVE_CLASSES);
+    }
+
+    private static WebArchive warOf(String name, java.util.Set<String> simpleNames) {
         JavaArchive classes = ShrinkWrap.create(ExplodedImporter.class, "classes.jar")
                 .importDirectory(ItEnv.appClasses(), path -> {
                     String p = path.get();
@@ -69,7 +85,7 @@ public final class Deployments {
                         return !p.contains(".");
                     }
                     String simple = p.substring(p.lastIndexOf('/') + 1, p.length() - ".class".length());
-                    return CRASH_CLASSES.contains(simple);
+                    return simpleNames.contains(simple);
                 }).as(JavaArchive.class);
         WebArchive war = ShrinkWrap.create(WebArchive.class, name);
         war.merge(classes, "/WEB-INF/classes");

@@ -12,7 +12,7 @@ import java.util.List;
 final class ErrorPathClasses {
     /**
      * Binary names: pgpool's exceptions and what builds their messages (statistics, classification, XA and lease
-     * failure helpers), then pgjdbc's exception types and message translation, which its failures carry. The normal
+     * failure helpers), what a live change and a forced destroy need (Payara runs both on a pool it re-creates), then pgjdbc's exception types and message translation, which its failures carry. The normal
      * path loads everything else before the first connection is handed out. ErrorPathClassLoadingTest checks that
      * each name exists and that the error paths need nothing more once the class loader is closed.
      */
@@ -31,10 +31,13 @@ final class ErrorPathClasses {
             "io.github.pgpool.core.RateLimitedLog",
             "io.github.pgpool.core.Waiter",
             "io.github.pgpool.core.PoolBooks$CloseRule",
+            "io.github.pgpool.core.SlotSink",
             "io.github.pgpool.jca.Exceptions",
             "io.github.pgpool.jca.LeaseFailures",
             "io.github.pgpool.jca.LeaseFailures$Allocation",
             "io.github.pgpool.jca.PgPoolXAResource$XaCall",
+            "io.github.pgpool.jca.OrphanedLease",
+            "io.github.pgpool.jca.ServerPoolGap",
             "org.postgresql.util.PSQLException",
             "org.postgresql.util.PSQLState",
             "org.postgresql.util.PSQLWarning",

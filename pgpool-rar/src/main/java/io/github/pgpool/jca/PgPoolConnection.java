@@ -29,9 +29,19 @@ public final class PgPoolConnection extends ConnectionHandle implements Connecti
     private volatile PgPoolManagedConnection managedConnection;
     /** Whether the server, not the application, closed this handle (its message says so). */
     private volatile boolean closedByServer;
+    /** Set when the server destroyed the managed connection while this handle was open outside a transaction. */
+    private volatile OrphanedLease orphan;
+
+    /** The thread that got this handle: the request using it, as far as pgpool can tell. */
+    private final Thread opener = Thread.currentThread();
 
     PgPoolConnection(PgPoolManagedConnection managedConnection) {
         this.managedConnection = managedConnection;
+    }
+
+    /** @return whether the current thread is not the one that got this handle */
+    boolean openedElsewhere() {
+        return opener != Thread.currentThread();
     }
 
     PgPoolManagedConnection managedConnection() {
@@ -60,6 +70,14 @@ public final class PgPoolConnection extends ConnectionHandle implements Connecti
     }
 
     /**
+     * The server destroyed the managed connection outside a transaction while this handle was open: the handle goes
+     * on with {@code lease} (see {@link OrphanedLease}) and no longer talks to the managed connection.
+     */
+    void orphan(OrphanedLease lease) {
+        this.orphan = lease;
+    }
+
+    /**
      * @throws SQLException 08003 if the handle is closed; from {@link PgPoolManagedConnection#leaseForHandle} if
      *     the handle must not work now (its transaction ended, timed out or was marked rollback-only)
      */
@@ -72,7 +90,8 @@ public final class PgPoolConnection extends ConnectionHandle implements Connecti
                     + "definition sets tracking=false)", "08003");
         }
         checkOpen();
-        return managedConnection.leaseForHandle();
+        OrphanedLease o = orphan;
+        return o != null ? o.lease() : managedConnection.leaseForHandle();
     }
 
     /** @return false also while the handle must not work (see {@link #lease()}), instead of throwing */
@@ -104,18 +123,26 @@ public final class PgPoolConnection extends ConnectionHandle implements Connecti
 
     @Override
     protected void closed() {
-        managedConnection.handleClosed(this);
+        OrphanedLease o = orphan;
+        if (o != null) {
+            o.handleClosed(); // the destroyed managed connection has no listeners to tell any more
+        } else {
+            managedConnection.handleClosed(this);
+        }
     }
 
     @Override
     protected void beforeTransactionControl(String operation) throws SQLException {
-        if (managedConnection.inManagedTransaction()) {
+        if (orphan == null && managedConnection.inManagedTransaction()) {
             throw refused(operation);
         }
     }
 
     @Override
     protected void fatalError(SQLException e) {
+        if (orphan != null) {
+            return; // its lease marked itself broken; the destroyed managed connection has no listeners any more
+        }
         managedConnection.handleFailed(this, e);
     }
 

@@ -64,7 +64,7 @@ public class PgPoolDataSource implements DataSource, Serializable, Referenceable
     private Connection allocateAndLease(ConnectionRequestInfo info) throws SQLException {
         Object handle;
         try {
-            handle = connectionManager.allocateConnection(factory, info);
+            handle = allocateHandle(info);
         } catch (ResourceException e) {
             throw Exceptions.toSqlException(e);
         } catch (RuntimeException e) {
@@ -86,6 +86,26 @@ public class PgPoolDataSource implements DataSource, Serializable, Referenceable
             }
         }
         return (Connection) handle;
+    }
+
+    /** Asks the server for a handle; through Payara's gap while it re-creates the pool ({@link ServerPoolGap}). */
+    private Object allocateHandle(ConnectionRequestInfo info) throws ResourceException {
+        long deadline = 0;
+        for (;;) {
+            try {
+                return connectionManager.allocateConnection(factory, info);
+            } catch (RuntimeException e) {
+                if (!ServerPoolGap.isGap(e)) {
+                    throw e;
+                }
+                if (deadline == 0) {
+                    deadline = System.nanoTime() + factory.settings().maxWait().toNanos();
+                }
+                if (!ServerPoolGap.pauseUntil(deadline)) {
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override

@@ -17,7 +17,6 @@ import java.lang.System.Logger.Level;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import javax.security.auth.Subject;
 import javax.transaction.xa.XAResource;
 
@@ -32,7 +31,6 @@ import javax.transaction.xa.XAResource;
  */
 public final class PgPoolManagedConnection implements ManagedConnection {
     private static final System.Logger LOG = System.getLogger(PgPoolManagedConnection.class.getName());
-    private static final ConnectionEventListener[] NO_LISTENERS = {};
 
     private final PgPoolManagedConnectionFactory factory;
     private final Credentials credentials;
@@ -41,13 +39,17 @@ public final class PgPoolManagedConnection implements ManagedConnection {
     private volatile PooledConnection lease;
     /** Refuses handle work after the transaction's end and keeps a transaction's connection out of autocommit. */
     private final BranchGuard guard = new BranchGuard(this);
-    /** Copy-on-write, so that an event goes to a snapshot even if a listener removes itself meanwhile. */
-    private volatile ConnectionEventListener[] listeners = NO_LISTENERS;
+    private final ConnectionListeners listeners = new ConnectionListeners();
     // Guarded by this.
     private final ArrayList<PgPoolConnection> handles = new ArrayList<>();
     private PgPoolXAResource xaResource;
     private PgPoolLocalTransaction localTransaction;
     private boolean destroyed;
+    /**
+     * Whether a transaction ended on this managed connection since the server last cleaned it up: a handle still
+     * open then is one WildFly reclaims on purpose (IJ000315), not a request that must finish. Under the monitor.
+     */
+    private boolean transactionEnded;
     private PrintWriter logWriter;
 
     PgPoolManagedConnection(PgPoolManagedConnectionFactory factory, Credentials credentials) {
@@ -228,6 +230,7 @@ public final class PgPoolManagedConnection implements ManagedConnection {
 
     /** A transaction (XA branch or container local transaction) ended: give the lease back if no handle is open. */
     synchronized void transactionCompleted() {
+        transactionEnded = true;
         releaseIfUnused();
     }
 
@@ -283,10 +286,17 @@ public final class PgPoolManagedConnection implements ManagedConnection {
 
     /**
      * Invalidates every open handle and gives the lease back unless a transaction is still pending (it is then
-     * given back when the transaction completes). Idempotent.
+     * given back when the transaction completes). Idempotent. Handles of requests still running on other threads
+     * outside a transaction go on instead, see {@link #destroy()}.
      */
     @Override
     public synchronized void cleanup() {
+        boolean orphan = mayOrphanHandles();
+        transactionEnded = false;
+        if (orphan) {
+            orphanHandles(lease);
+            return;
+        }
         invalidateHandles();
         if (!destroyed && !transactionPending()) {
             releaseLease();
@@ -297,7 +307,9 @@ public final class PgPoolManagedConnection implements ManagedConnection {
      * Invalidates every handle and gives the lease back; an unfinished branch is rolled back first. If a handle was
      * still open (the server is forcibly reclaiming this connection, for example on a flush or after an error), a
      * call may still be running on the leased connection in another thread: it is then closed rather than pooled,
-     * so it can never reach another borrower mid-call.
+     * so it can never reach another borrower mid-call. Outside a transaction (none pending, none ended since the last
+     * cleanup), with a lease that did not fail, the open handles go on instead (see {@link OrphanedLease}): Payara destroys the managed connections in use when an
+     * administrator changes the pool, and the requests running on them must not fail for that.
      */
     @Override
     public synchronized void destroy() {
@@ -306,11 +318,48 @@ public final class PgPoolManagedConnection implements ManagedConnection {
         }
         destroyed = true;
         PooledConnection l = lease;
+        if (mayOrphanHandles()) {
+            orphanHandles(l);
+            return;
+        }
         if (l != null && !handles.isEmpty()) {
             l.markBroken();
         }
         invalidateHandles();
         releaseLease();
+    }
+
+    /**
+     * Caller holds the monitor. Whether the server is taking this managed connection away from requests still
+     * running on other threads, outside any transaction, on a healthy lease: Payara's pool kill on a property change
+     * ({@code asadmin set}), a flush, or an undeployment calls cleanup() and destroy() from the admin thread on
+     * managed connections in use. Not when the request's own thread reclaims a handle it left open (Payara at the end
+     * of a request: the lease goes back at once), nor after a transaction ended (WildFly's IJ000315).
+     */
+    private boolean mayOrphanHandles() {
+        if (handles.isEmpty() || transactionPending() || transactionEnded) {
+            return false;
+        }
+        PooledConnection l = lease;
+        if (l != null && l.isBroken()) {
+            return false;
+        }
+        for (PgPoolConnection h : handles) {
+            if (!h.openedElsewhere()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Caller holds the monitor. Hands the lease (or none yet) over to the open handles. */
+    private void orphanHandles(PooledConnection l) {
+        lease = null;
+        if (l != null) {
+            guard.released(l);
+        }
+        OrphanedLease.adopt(factory, credentials, l, handles);
+        handles.clear();
     }
 
     /** Caller holds the monitor. */
@@ -324,63 +373,17 @@ public final class PgPoolManagedConnection implements ManagedConnection {
     // ---- Events ------------------------------------------------------------------------------------------------
 
     @Override
-    public synchronized void addConnectionEventListener(ConnectionEventListener listener) {
-        if (listener == null) {
-            throw new IllegalArgumentException("listener must not be null");
-        }
-        ConnectionEventListener[] old = listeners;
-        ConnectionEventListener[] grown = Arrays.copyOf(old, old.length + 1);
-        grown[old.length] = listener;
-        listeners = grown;
+    public void addConnectionEventListener(ConnectionEventListener listener) {
+        listeners.add(listener);
     }
 
     @Override
-    public synchronized void removeConnectionEventListener(ConnectionEventListener listener) {
-        ConnectionEventListener[] old = listeners;
-        for (int i = 0; i < old.length; i++) {
-            if (old[i] == listener) {
-                ConnectionEventListener[] shrunk = new ConnectionEventListener[old.length - 1];
-                System.arraycopy(old, 0, shrunk, 0, i);
-                System.arraycopy(old, i + 1, shrunk, i, old.length - i - 1);
-                listeners = shrunk;
-                return;
-            }
-        }
+    public void removeConnectionEventListener(ConnectionEventListener listener) {
+        listeners.remove(listener);
     }
 
-    /** Sends an event to every listener registered now; one listener's failure does not keep it from the others. */
     private void fire(int id, PgPoolConnection handle, Exception error) {
-        ConnectionEventListener[] snapshot = listeners;
-        if (snapshot.length == 0) {
-            return;
-        }
-        ConnectionEvent event = error == null ? new ConnectionEvent(this, id) : new ConnectionEvent(this, id, error);
-        event.setConnectionHandle(handle);
-        for (ConnectionEventListener listener : snapshot) {
-            try {
-                switch (id) {
-                    case ConnectionEvent.CONNECTION_CLOSED:
-                        listener.connectionClosed(event);
-                        break;
-                    case ConnectionEvent.CONNECTION_ERROR_OCCURRED:
-                        listener.connectionErrorOccurred(event);
-                        break;
-                    case ConnectionEvent.LOCAL_TRANSACTION_STARTED:
-                        listener.localTransactionStarted(event);
-                        break;
-                    case ConnectionEvent.LOCAL_TRANSACTION_COMMITTED:
-                        listener.localTransactionCommitted(event);
-                        break;
-                    case ConnectionEvent.LOCAL_TRANSACTION_ROLLEDBACK:
-                        listener.localTransactionRolledback(event);
-                        break;
-                    default:
-                        throw new AssertionError(id);
-                }
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "pgpool: a connection event listener failed: " + e, e);
-            }
-        }
+        listeners.fire(this, id, handle, error);
     }
 
     // ---- Transactions and metadata -----------------------------------------------------------------------------

@@ -47,9 +47,13 @@ public class PgPoolManagedConnectionFactory
     private final ConfiguredSettings configured = new ConfiguredSettings();
 
     private transient volatile PgPoolResourceAdapter adapter;
-    private transient volatile Validated validated;
+    private transient volatile ValidatedSettings validated;
     private transient volatile PoolRegistry.Reference poolReference;
+    /** The reference a setter changed away from; released once the pool of the new settings is acquired. */
+    private transient PoolRegistry.Reference superseded;
     private transient PrintWriter logWriter;
+    /** Whether {@link #warnIfStillUsedAfterReplacement} has spoken; once per factory is enough. */
+    private transient volatile boolean warnedShared;
 
     /** Creates a factory with every setting at its default; DatabaseName must still be set. */
     public PgPoolManagedConnectionFactory() {
@@ -74,8 +78,25 @@ public class PgPoolManagedConnectionFactory
     @Override
     public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo info)
             throws ResourceException {
-        Validated v = validated();
+        ValidatedSettings v = validated();
+        warnIfStillUsedAfterReplacement(v);
         return new PgPoolManagedConnection(this, credentials(v, subject, info));
+    }
+
+    /**
+     * A factory whose settings another factory of the same PoolName replaced is one the server dropped (Payara
+     * re-creates a pool's factory on a changed property) and gets no new managed connections. If it still does, two
+     * server pools share one PoolName and, by the succession rule, one pgpool pool with the newest settings: say so
+     * once, naming the way out.
+     */
+    private void warnIfStillUsedAfterReplacement(ValidatedSettings v) {
+        PoolRegistry.Reference ref = poolReference;
+        if (ref != null && !warnedShared && ref.supersededFor(v.settings)) {
+            warnedShared = true;
+            LOG.log(Level.WARNING, "pgpool {0}: two server pools use this PoolName with different settings; they "
+                    + "share one pool with the settings of the one configured last. Give each its own PoolName "
+                    + "property to keep them apart.", ref.pool().name());
+        }
     }
 
     /** Matches only a managed connection of an equal factory that leases with the same credentials. */
@@ -118,7 +139,7 @@ public class PgPoolManagedConnectionFactory
         return credentials(validated(), subject, info);
     }
 
-    private Credentials credentials(Validated v, Subject subject, ConnectionRequestInfo info) {
+    private Credentials credentials(ValidatedSettings v, Subject subject, ConnectionRequestInfo info) {
         if (subject != null) {
             PasswordCredential pc = passwordCredential(subject);
             if (pc != null) {
@@ -139,7 +160,7 @@ public class PgPoolManagedConnectionFactory
      */
     PooledConnection borrow(Credentials credentials) throws SQLException {
         PgPool pool;
-        Validated v;
+        ValidatedSettings v;
         try {
             pool = pool();
             v = validated();
@@ -159,16 +180,25 @@ public class PgPoolManagedConnectionFactory
         if (ref != null) {
             return ref.pool();
         }
+        PoolRegistry.Reference previous;
         synchronized (this) {
-            if (poolReference == null) {
-                PgPoolResourceAdapter ra = adapter;
-                PoolRegistry registry = ra != null ? ra.registry() : PoolRegistry.STANDALONE;
-                PoolRegistry.Reference acquired = registry.acquire(validated().settings);
-                CLEANER.register(this, acquired);
-                poolReference = acquired;
+            if (poolReference != null) {
+                return poolReference.pool();
             }
-            return poolReference.pool();
+            PgPoolResourceAdapter ra = adapter;
+            PoolRegistry registry = ra != null ? ra.registry() : PoolRegistry.STANDALONE;
+            // Acquired before the previous reference goes: with changed settings, the new pool succeeds the old one
+            // (see PoolRegistry), instead of starting afresh after it closed.
+            PoolRegistry.Reference acquired = registry.acquire(validated().settings);
+            CLEANER.register(this, acquired);
+            poolReference = acquired;
+            previous = superseded;
+            superseded = null;
         }
+        if (previous != null) {
+            previous.run();
+        }
+        return poolReference.pool();
     }
 
     /**
@@ -179,14 +209,14 @@ public class PgPoolManagedConnectionFactory
         return validated().settings;
     }
 
-    private Validated validated() throws InvalidPropertyException {
-        Validated v = validated;
+    private ValidatedSettings validated() throws InvalidPropertyException {
+        ValidatedSettings v = validated;
         if (v != null) {
             return v;
         }
         synchronized (this) {
             if (validated == null) {
-                validated = new Validated(configured.validate());
+                validated = new ValidatedSettings(configured.validate());
             }
             return validated;
         }
@@ -214,50 +244,6 @@ public class PgPoolManagedConnectionFactory
             }
         }
         return null;
-    }
-
-    /** Validated settings and the default credentials made from them, published together. */
-    private static final class Validated {
-        final PoolSettings settings;
-        final Credentials defaults;
-
-        Validated(PoolSettings settings) {
-            this.settings = settings;
-            this.defaults = settings.defaultCredentials();
-        }
-
-        /** @return the default credentials object if equal, so that borrowers take the pool's fast path */
-        Credentials canonical(Credentials c) {
-            return c.equals(defaults) ? defaults : c;
-        }
-
-        /**
-         * @return the default credentials object if {@code user} and {@code password} (null read as empty) equal
-         *     them, else new credentials. Compares the password's characters in place: the usual answer, the
-         *     defaults, then costs no allocation on the allocation path.
-         */
-        Credentials canonical(String user, char[] password) {
-            String u = user == null ? "" : user;
-            if (u.equals(defaults.user()) && sameCharacters(password, defaults.password())) {
-                return defaults;
-            }
-            return Credentials.of(u, password == null ? "" : new String(password));
-        }
-
-        private static boolean sameCharacters(char[] chars, String text) {
-            if (chars == null) {
-                return text.isEmpty();
-            }
-            if (chars.length != text.length()) {
-                return false;
-            }
-            for (int i = 0; i < chars.length; i++) {
-                if (chars[i] != text.charAt(i)) {
-                    return false;
-                }
-            }
-            return true;
-        }
     }
 
     // ---- Resource adapter association --------------------------------------------------------------------------
@@ -324,11 +310,16 @@ public class PgPoolManagedConnectionFactory
         validated = null;
         PoolRegistry.Reference ref = poolReference;
         if (ref != null) {
-            // Servers configure a factory before using it; a late change gets a pool of its own from now on.
-            LOG.log(Level.WARNING, "pgpool: {0} changed after the pool {1} was started; later connections use "
+            // Servers configure a factory before using it; a late change is a live change of the pool: the next use
+            // acquires the new settings, whose pool succeeds this one (see PoolRegistry).
+            LOG.log(Level.INFO, "pgpool: {0} changed after the pool {1} was started; later connections use "
                     + "a pool with the new settings", s.displayName(), ref.pool().name());
             poolReference = null;
-            ref.run();
+            if (superseded == null) {
+                superseded = ref;
+            } else {
+                ref.run();
+            }
         }
     }
 

@@ -188,6 +188,7 @@ class FactoryConfigurationTest {
         PgPoolManagedConnectionFactory b = TestDatabase.factory(app);
         PgPoolManagedConnectionFactory other = TestDatabase.factory(app);
         other.setMaxSize("3");
+        other.setPoolName("another pool of the same user and database"); // else it would succeed a's pool
         for (PgPoolManagedConnectionFactory f : new PgPoolManagedConnectionFactory[] {a, b, other}) {
             f.setResourceAdapter(ra);
         }

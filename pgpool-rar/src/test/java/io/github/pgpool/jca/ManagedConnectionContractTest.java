@@ -171,9 +171,10 @@ class ManagedConnectionContractTest {
     }
 
     @Test
-    void destroyWithAHandleStillOpenClosesThePhysicalConnectionInsteadOfPoolingIt() throws Exception {
+    void destroyWithAHandleStillOpenInATransactionClosesThePhysicalConnectionInsteadOfPoolingIt() throws Exception {
         ManagedConnection mc = mcf.createManagedConnection(null, null);
         Connection h = (Connection) mc.getConnection(null, null);
+        mc.getLocalTransaction().begin();
         assertThat(query(h, "SELECT 1")).isEqualTo("1");
         mc.destroy(); // forced: the application may still be inside a call on another thread
         assertThat(h.isClosed()).isTrue();
@@ -181,6 +182,78 @@ class ManagedConnectionContractTest {
         assertThat(s.active()).isZero();
         assertThat(s.idle()).isZero();
         assertThat(s.closedBroken()).isEqualTo(1);
+    }
+
+    /**
+     * Payara cleans up and destroys every managed connection of a pool from its admin thread, those in use included,
+     * when an administrator changes a property: outside a transaction the running request finishes on its lease,
+     * given back when it closes.
+     */
+    @Test
+    void cleanupAndDestroyFromAnotherThreadOutsideATransactionLetTheRequestFinish() throws Exception {
+        ManagedConnection mc = mcf.createManagedConnection(null, null);
+        Connection used = (Connection) mc.getConnection(null, null);
+        Connection unused = (Connection) mc.getConnection(null, null);
+        String who = query(used, "SELECT pg_backend_pid()");
+        onAnotherThread(() -> {
+            mc.cleanup();
+            mc.destroy();
+        });
+        assertThat(used.isClosed()).isFalse();
+        assertThat(query(used, "SELECT pg_backend_pid()")).as("the same backend").isEqualTo(who);
+        assertThat(query(unused, "SELECT pg_backend_pid()")).as("the other handle shares it").isEqualTo(who);
+        used.close();
+        assertThat(pool.statistics().active()).as("still held by the second handle").isOne();
+        unused.close();
+        PoolStatistics s = pool.statistics();
+        assertThat(s.active()).isZero();
+        assertThat(s.idle()).as("given back clean, reusable").isOne();
+        assertThat(cm.eventIds()).as("a destroyed managed connection tells nobody").isEmpty();
+    }
+
+    @Test
+    void aCleanupOnTheRequestsOwnThreadTakesTheLeaseBackAtOnce() throws Exception {
+        ManagedConnection mc = mcf.createManagedConnection(null, null);
+        Connection left = (Connection) mc.getConnection(null, null);
+        query(left, "SELECT 1");
+        mc.cleanup(); // Payara at the end of a request that left its handle open
+        assertThat(left.isClosed()).isTrue();
+        assertThat(pool.statistics().idle()).isOne();
+    }
+
+    private interface ResourceCall {
+        void run() throws Exception;
+    }
+
+    private static void onAnotherThread(ResourceCall call) throws Exception {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                call.run();
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }, "server-admin-thread");
+        t.start();
+        done.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aHandleLeftOpenAfterDestroyLosesItsConnectionAfterMaxWait() throws Exception {
+        mcf.setMaxWait("200ms");
+        ManagedConnection mc = mcf.createManagedConnection(null, null);
+        Connection leaked = (Connection) mc.getConnection(null, null);
+        query(leaked, "SELECT 1");
+        PgPool current = mcf.pool();
+        onAnotherThread(mc::destroy);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (current.statistics().active() != 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(current.statistics().active()).isZero();
+        assertThat(current.statistics().closedBroken()).isOne();
+        assertThatThrownBy(() -> query(leaked, "SELECT 1")).isInstanceOf(SQLException.class);
     }
 
     @Test

@@ -137,7 +137,7 @@ class TransactionEndTest {
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, OWN_THREAD);
         registry.awaitHeld(); // the handle's check is under way and saw an active branch
         reaper(xa, xid);
         registry.releaseHeld();
@@ -167,7 +167,7 @@ class TransactionEndTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        }).get(10, TimeUnit.SECONDS);
+        }, OWN_THREAD).get(10, TimeUnit.SECONDS);
         registry.status(Status.STATUS_ROLLEDBACK);
         String after = id();
         assertThatThrownBy(() -> update(h, "INSERT INTO pgpool_rar_txend VALUES ('" + after + "')"))
@@ -315,8 +315,18 @@ class TransactionEndTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        }).get(10, TimeUnit.SECONDS);
+        }, OWN_THREAD).get(10, TimeUnit.SECONDS);
     }
+
+    /**
+     * A thread per task. Not the common pool: on 2 cores JDK 25 gives it one worker, so the reaper queued behind
+     * the statement it is to race, which waited for the reaper: the test hung until its timeout.
+     */
+    private static final java.util.concurrent.Executor OWN_THREAD = task -> {
+        Thread t = new Thread(task, "txend-test");
+        t.setDaemon(true);
+        t.start();
+    };
 
     /** The connection this test used went back to the pool clean: autocommit on, no transaction left open. */
     private void assertReturnedClean() throws Exception {

@@ -1,0 +1,205 @@
+package io.github.pgpool.jca;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.pgpool.core.PgPool;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A live change of a pool's settings as servers make it: Payara drops the managed connection factory and creates
+ * one with the changed properties (same pool identity, the PoolName); a factory's setter may also be called after its
+ * pool started. Either way the new settings' pool succeeds the running one in the adapter's {@link PoolRegistry}:
+ * PostgreSQL never sees more backends than the larger MaxSize, and the new MaxSize once the old connections are back.
+ */
+class PoolSuccessionTest {
+    @Test
+    void aRecreatedFactoryWithLowerMaxSizeSucceedsTheRunningPool() throws Exception {
+        PgPoolResourceAdapter ra = new PgPoolResourceAdapter();
+        ra.start(null);
+        String app = TestDatabase.uniqueApplicationName();
+        try {
+            PgPoolManagedConnectionFactory before = TestDatabase.factory(app);
+            before.setPoolName(app);
+            before.setMaxSize("4");
+            before.setResourceAdapter(ra);
+            DataSource oldDs = (DataSource) before.createConnectionFactory(new FakeConnectionManager());
+            List<Connection> held = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                held.add(oldDs.getConnection());
+                selectOne(held.get(i));
+            }
+            held.remove(3).close();
+            held.remove(2).close(); // 2 idle, 2 in use
+            PgPool oldPool = before.pool();
+
+            // What Payara does on asadmin set ...property.MaxSize=2: a new factory with the changed property.
+            PgPoolManagedConnectionFactory after = TestDatabase.factory(app);
+            after.setPoolName(app);
+            after.setMaxSize("2");
+            after.setResourceAdapter(ra);
+            DataSource newDs = (DataSource) after.createConnectionFactory(new FakeConnectionManager());
+            PgPool newPool = after.pool();
+            assertThat(newPool).isNotSameAs(oldPool);
+            assertThat(oldPool.successor()).containsSame(newPool);
+            assertThat(before.pool()).as("the old factory follows the successor").isSameAs(newPool);
+            assertThat(ra.registry().size()).isOne();
+            assertThat(TestDatabase.awaitBackends(app, n -> n == 2)).as("idle ones closed at once").isEqualTo(2);
+
+            held.remove(1).close(); // closed on return, its slot counted in the new pool until now
+            try (Connection c = newDs.getConnection()) {
+                selectOne(c);
+                assertThat(TestDatabase.backends(app)).as("one old in use, one new").isEqualTo(2);
+            }
+            held.remove(0).close();
+            try (Connection c1 = newDs.getConnection(); Connection c2 = oldDs.getConnection()) {
+                selectOne(c1);
+                selectOne(c2);
+                assertThat(TestDatabase.awaitBackends(app, n -> n == 2)).isEqualTo(2);
+            }
+            assertThat(newPool.statistics().total()).isLessThanOrEqualTo(2);
+        } finally {
+            ra.stop();
+        }
+        assertThat(TestDatabase.awaitBackends(app, n -> n == 0)).isZero();
+    }
+
+    /**
+     * Two server pools that share a PoolName (the default one: same user and database) but not their settings cannot
+     * be told apart from a live change; the factory replaced first still being asked for managed connections gives
+     * them away, and the operator is told, once, to name them apart.
+     */
+    @Test
+    void twoServerPoolsSharingAPoolNameAreToldOnceToNameThemApart() throws Exception {
+        PgPoolResourceAdapter ra = new PgPoolResourceAdapter();
+        ra.start(null);
+        String app = TestDatabase.uniqueApplicationName();
+        java.util.logging.Logger jul =
+                java.util.logging.Logger.getLogger(PgPoolManagedConnectionFactory.class.getName());
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel() == java.util.logging.Level.WARNING) {
+                    warnings.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(capture);
+        try {
+            PgPoolManagedConnectionFactory first = TestDatabase.factory(app);
+            first.setPoolName(app);
+            first.setMaxSize("4");
+            first.setResourceAdapter(ra);
+            first.createConnectionFactory(new FakeConnectionManager());
+            first.createManagedConnection(null, null).destroy();
+            first.pool(); // its first lease starts the pool
+            PgPoolManagedConnectionFactory second = TestDatabase.factory(app);
+            second.setPoolName(app);
+            second.setMaxSize("2");
+            second.setResourceAdapter(ra);
+            second.createConnectionFactory(new FakeConnectionManager());
+            second.createManagedConnection(null, null).destroy();
+            second.pool();
+            assertThat(warnings).as("a live change alone").isEmpty();
+
+            first.createManagedConnection(null, null).destroy();
+            first.createManagedConnection(null, null).destroy();
+            assertThat(warnings).hasSize(1);
+            assertThat(warnings.get(0)).contains(app).contains("own PoolName");
+        } finally {
+            jul.removeHandler(capture);
+            ra.stop();
+        }
+    }
+
+    @Test
+    void aSetterCalledAfterThePoolStartedReplacesItWithoutAGap() throws Exception {
+        PgPoolResourceAdapter ra = new PgPoolResourceAdapter();
+        ra.start(null);
+        String app = TestDatabase.uniqueApplicationName();
+        try {
+            PgPoolManagedConnectionFactory mcf = TestDatabase.factory(app);
+            mcf.setPoolName(app);
+            mcf.setMaxSize("3");
+            mcf.setResourceAdapter(ra);
+            DataSource ds = (DataSource) mcf.createConnectionFactory(new FakeConnectionManager());
+            Connection held = ds.getConnection();
+            selectOne(held);
+            PgPool first = mcf.pool();
+
+            mcf.setMaxSize("1");
+            PgPool second = mcf.pool();
+            assertThat(second).isNotSameAs(first);
+            assertThat(first.successor()).containsSame(second);
+            assertThat(second.isClosed()).isFalse();
+            assertThat(ra.registry().size()).isOne();
+            held.close(); // the old pool's connection goes, and with it the successor's inherited slot
+            try (Connection c = ds.getConnection()) {
+                selectOne(c);
+            }
+            assertThat(TestDatabase.awaitBackends(app, n -> n == 1)).isOne();
+        } finally {
+            ra.stop();
+        }
+    }
+
+    /** Payara's gap while it re-creates the pool: its pool manager fails with "pool is null" for a moment. */
+    @Test
+    void theServersGapWhileItRecreatesThePoolCostsNoRequest() throws Exception {
+        PgPoolManagedConnectionFactory mcf = TestDatabase.factory(TestDatabase.uniqueApplicationName());
+        FakeConnectionManager server = new FakeConnectionManager();
+        java.util.concurrent.atomic.AtomicInteger gaps = new java.util.concurrent.atomic.AtomicInteger(3);
+        jakarta.resource.spi.ConnectionManager recreating = (factory, info) -> {
+            if (gaps.getAndDecrement() > 0) {
+                NullPointerException npe = new NullPointerException("Cannot invoke \"ResourcePool.getResource\" "
+                        + "because \"pool\" is null");
+                npe.setStackTrace(new StackTraceElement[] {new StackTraceElement(
+                        "com.sun.enterprise.resource.pool.PoolManagerImpl", "getResource", "PoolManagerImpl.java", 1)});
+                throw npe;
+            }
+            return server.allocateConnection(factory, info);
+        };
+        DataSource ds = (DataSource) mcf.createConnectionFactory(recreating);
+        try (Connection c = ds.getConnection()) {
+            selectOne(c);
+        }
+        assertThat(gaps.get()).isNegative();
+        jakarta.resource.spi.ConnectionManager broken = (factory, info) -> {
+            throw new NullPointerException("a bug elsewhere");
+        };
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                ((DataSource) mcf.createConnectionFactory(broken))::getConnection)
+                .isInstanceOf(NullPointerException.class).hasMessage("a bug elsewhere");
+        mcf.pool().close();
+    }
+
+    @Test
+    void changedSettingsAreNamedWithoutTheirValues() {
+        String changed = PoolRegistry.changed(
+                io.github.pgpool.api.PoolSettings.builder().databaseName("d").password("first-secret").build(),
+                io.github.pgpool.api.PoolSettings.builder().databaseName("d").password("second-secret").maxSize(2)
+                        .build());
+        assertThat(changed).contains("MaxSize").contains("Password").doesNotContain("first-secret").doesNotContain("second-secret");
+    }
+
+    private static void selectOne(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+            rs.next();
+        }
+    }
+}
