@@ -28,6 +28,8 @@ final class ConnectionHealth {
     static final long MIN_CHECK_NANOS = 50_000_000L;
     /** Closer than this to its expiry, a connection's age is checked with the precise clock before it is lent. */
     private static final long EXPIRY_MARGIN_NANOS = 250_000_000L;
+    /** Given back less than this ago, a connection is checked for unread input only, not for a hang-up. */
+    static final long RECENT_NANOS = HotLane.HOT_MILLIS * 1_000_000L;
     /** How long before the server's idle_session_timeout an idle connection is retired. */
     private static final long SERVER_IDLE_MARGIN_NANOS = 1_000_000_000L;
 
@@ -160,10 +162,20 @@ final class ConnectionHealth {
     /**
      * @return whether a connection about to be lent must first answer a validity check: it was idle longer than
      *     ValidateIdle, a fatal error elsewhere makes it suspect, or the server sent it something unasked (a
-     *     terminated backend's farewell, seen without a round trip)
+     *     terminated backend's farewell) or hung up (PgBouncer restarting), both seen without a round trip
      */
     boolean needsCheck(PooledConnection pc, long now) {
-        return isSuspect(pc) || now - pc.lastUsed() >= validateIdleNanos || pc.hasUnreadInput();
+        if (isSuspect(pc)) {
+            return true;
+        }
+        long idle = now - pc.lastUsed();
+        if (idle >= validateIdleNanos) {
+            return true;
+        }
+        // A connection given back within the hot lane's few milliseconds was answering a moment ago: the one
+        // system call that sees a farewell message is enough. Idle longer, the peer may have hung up without one,
+        // which only a read sees (about a microsecond more, still no round trip).
+        return idle < RECENT_NANOS ? pc.hasUnreadInput() : pc.hasUnreadInputOrEnded();
     }
 
     /**

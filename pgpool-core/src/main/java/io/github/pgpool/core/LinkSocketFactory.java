@@ -23,12 +23,12 @@ public final class LinkSocketFactory extends SocketFactory {
     }
 
     @Override
-    public Socket createSocket() {
+    public Socket createSocket() throws IOException {
         Attempt attempt = CURRENT.get();
         if (attempt == null) {
             return new Socket();
         }
-        LinkSocket s = new LinkSocket(attempt.deadline, attempt.lingerMillis, attempt.lingerUntil);
+        LinkSocket s = LinkSocket.open(attempt.deadline, attempt.lingerMillis, attempt.lingerUntil);
         attempt.socket = s;
         return s;
     }

@@ -289,6 +289,11 @@ public final class PooledConnection {
         return link != null && link.hasUnreadInput();
     }
 
+    /** {@link #hasUnreadInput()}, or the server hung up without a word (PgBouncer restarting); no round trip. */
+    boolean hasUnreadInputOrEnded() {
+        return link != null && link.hasUnreadInputOrEnded();
+    }
+
     /** Lets closing this connection wait at most {@code millis} for the server (see {@link LinkSocket#close()}). */
     void lingerAtMost(long millis) {
         if (link != null) {

@@ -68,6 +68,22 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /**
+     * Turns TLS on from the next start, with a self-signed certificate for 127.0.0.1 made now with {@code openssl}
+     * in the cluster's configuration directory (which {@link #close()} removes).
+     */
+    void enableTls() {
+        Path dir = Path.of("/etc/postgresql", version, name);
+        String crt = dir.resolve("pgpool_h3_server.crt").toString();
+        String key = dir.resolve("pgpool_h3_server.key").toString();
+        HostCommands.run(60, "openssl", "req", "-new", "-x509", "-days", "2", "-nodes", "-newkey", "rsa:2048",
+                "-subj", "/CN=" + HOST, "-keyout", key, "-out", crt);
+        HostCommands.run(30, "chown", HostCommands.SERVICE_USER + ":" + HostCommands.SERVICE_USER, crt, key);
+        HostCommands.run(30, "chmod", "600", key); // PostgreSQL refuses a key others can read
+        write(dir.resolve("conf.d").resolve("pgpool_h3_tls.conf"),
+                "ssl = on\nssl_cert_file = '" + crt + "'\nssl_key_file = '" + key + "'\n");
+    }
+
+    /**
      * Replaces this (stopped) cluster's data with a base backup of {@code primary}, written with {@code -R} so that
      * it starts as that primary's streaming standby.
      */

@@ -87,6 +87,37 @@ class NetworkFaultTest {
     }
 
     @Test
+    void aBorrowerWhoseInterruptStatusIsSetKeepsItsConnection() throws Exception {
+        // The socket stands on a channel, whose blocking I/O closes on an interrupt; pgjdbc's plain socket did not.
+        ds = new PgPoolDataSource(db.settings().build());
+        int pid;
+        try (Connection c = ds.getConnection()) {
+            pid = backendPid(c);
+        }
+        Thread.currentThread().interrupt(); // as a cancelled task that goes on to clean up
+        try {
+            try (Connection c = ds.getConnection()) {
+                assertThat(one(c)).isEqualTo(1);
+                assertThat(backendPid(c)).as("the same backend").isEqualTo(pid);
+            }
+            assertThat(Thread.currentThread().isInterrupted()).as("the borrower's interrupt status").isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        try (Connection c = ds.getConnection()) {
+            assertThat(backendPid(c)).as("still the same backend after the return").isEqualTo(pid);
+        }
+        assertThat(ds.pool().statistics().closedBroken()).isZero();
+    }
+
+    private static int backendPid(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_backend_pid()"); ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    @Test
     void aSlowLoginNeverHoldsMoreBackendsThanMaxSize() throws Exception {
         slowLogin(""); // pgjdbc's default sslmode=prefer: the first reply held back is the answer to SSLRequest
     }

@@ -208,7 +208,9 @@ class PgPoolFairnessTest {
                 + "%.2f ms, longest %.2f ms (bound %.1f ms)%n", politeWaits.size(), runNanos / 1_000_000,
                 mean / 1e6, worst / 1e6, WaiterQueue.STARVATION_BOUND_NANOS / 1e6);
         assertThat(politeWaits).hasSizeGreaterThan(10);
+        // 0.5 s of scheduler allowance (242 ms seen on a loaded machine): a starved polite borrower would wait for
+        // the rest of the greedy run, about 1.8 s.
         assertThat(worst).as("ns a polite borrower waited").isLessThan(WaiterQueue.STARVATION_BOUND_NANOS
-                + 150_000_000L);
+                + 500_000_000L);
     }
 }
