@@ -92,20 +92,7 @@ final class Closer {
      * once the pool is retired, passes them on to its successor instead. Not under the lock.
      */
     private void freeSlots(int n) {
-        Waiter[] next;
-        SlotSink sink;
-        lock.lock();
-        try {
-            books.freeSlots(n);
-            sink = successor;
-            next = sink == null ? handOffSlotsLocked(n) : null;
-        } finally {
-            lock.unlock();
-        }
-        wake(next);
-        if (sink != null) {
-            sink.slotsFreed(n);
-        }
+        passOn(n, false);
     }
 
     /**
@@ -113,11 +100,23 @@ final class Closer {
      * longest waiters here, or for this pool's own successor if it was retired meanwhile. Not under the lock.
      */
     void inheritedSlotsFreed(int n) {
+        passOn(n, true);
+    }
+
+    /**
+     * Takes {@code n} freed slots off the books (this pool's own, or ones it inherited) and gives them to the longest
+     * waiters, or to the successor once there is one.
+     */
+    private void passOn(int n, boolean inherited) {
         Waiter[] next;
         SlotSink sink;
         lock.lock();
         try {
-            books.releaseInherited(n);
+            if (inherited) {
+                books.releaseInherited(n);
+            } else {
+                books.freeSlots(n);
+            }
             sink = successor;
             next = sink == null ? handOffSlotsLocked(n) : null;
         } finally {

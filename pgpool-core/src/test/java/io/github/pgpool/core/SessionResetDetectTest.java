@@ -46,13 +46,7 @@ class SessionResetDetectTest {
         "SELECT pg_advisory_lock(15)", "DECLARE h1_c CURSOR WITH HOLD FOR SELECT 1", "LISTEN h1_channel",
         "PREPARE h1_p AS SELECT 1", "SELECT 1; SET ROLE pg_monitor"})
     void theNextBorrowerFindsNoneOfTheStatementsState(String sql) throws SQLException {
-        int pid;
-        try (Connection c = ds.getConnection()) {
-            pid = Integer.parseInt(query(c, "SELECT pg_backend_pid()"));
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.execute();
-            }
-        }
+        int pid = runAndGiveBack(sql);
         try (Connection c = ds.getConnection()) {
             assertThat(Integer.parseInt(query(c, "SELECT pg_backend_pid()"))).as("the same backend").isEqualTo(pid);
             assertThat(query(c, "SHOW search_path")).isEqualTo(defaultSearchPath);
@@ -83,17 +77,22 @@ class SessionResetDetectTest {
             query(c, "SELECT setseed(0.5)");
             seeded = query(c, "SELECT random()"); // the first number of the seeded sequence
         }
-        int pid;
-        try (Connection c = ds.getConnection()) {
-            pid = Integer.parseInt(query(c, "SELECT pg_backend_pid()"));
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.execute();
-            }
-        }
+        int pid = runAndGiveBack(sql);
         try (Connection c = ds.getConnection()) {
             assertThat(Integer.parseInt(query(c, "SELECT pg_backend_pid()"))).as("a new backend").isNotEqualTo(pid);
             assertThat(query(c, "SELECT random()")).as("not the previous borrower's seeded sequence")
                     .isNotEqualTo(seeded);
+        }
+    }
+
+    /** Runs {@code sql} through prepareStatement on a borrowed connection and gives it back; @return its backend */
+    private static int runAndGiveBack(String sql) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            int pid = Integer.parseInt(query(c, "SELECT pg_backend_pid()"));
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.execute();
+            }
+            return pid;
         }
     }
 
