@@ -85,4 +85,17 @@ public interface PoolMXBean {
 
     /** Replaces every connection: idle ones now, those in use when they come back. */
     void evictAll();
+
+    /**
+     * Changes one setting of the running pool the way a changed server configuration does: a pool with the new value
+     * takes over at once (its MXBean keeps this name), the running one's connections are closed as they come free,
+     * and no request fails. For servers that apply a resource adapter's configuration only on a reload (WildFly):
+     * write the new value into the server's configuration too, so that the next reload keeps it.
+     *
+     * @param name a setting's name as in the configuration ({@code MaxSize}, {@code Password}, ...); not PoolName
+     * @param value the new value in its text form
+     * @throws IllegalArgumentException naming the setting, the value (never a secret one) and the rule, if the value
+     *     breaks the rule or there is no such setting; the pool then goes on unchanged
+     */
+    void changeSetting(String name, String value);
 }

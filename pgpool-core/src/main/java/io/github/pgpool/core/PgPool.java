@@ -313,7 +313,8 @@ public final class PgPool implements AutoCloseable {
 
     /**
      * Closes the pool: idle connections are closed now, waiters get a {@link PoolClosedException}, connections in
-     * use are closed when they come back. Idempotent.
+     * use are closed when they come back. Idempotent. A pool that was replaced ({@link #replaceWith}) closes its
+     * successor instead: the holder of this pool holds the pool it became.
      */
     @Override
     public void close() {
@@ -323,6 +324,12 @@ public final class PgPool implements AutoCloseable {
                 published.unregister();
             }
             stopped();
+            return;
+        }
+        // Replaced before (over JMX, say): who holds this pool holds what it became, and closing it closes that.
+        PgPool next = retirement.successor();
+        if (next != null) {
+            next.close();
         }
     }
 

@@ -1,8 +1,10 @@
 package io.github.pgpool.core;
 
 import io.github.pgpool.api.HistogramSnapshot;
+import io.github.pgpool.api.InvalidSettingException;
 import io.github.pgpool.api.PoolMXBean;
 import io.github.pgpool.api.PoolSetting;
+import io.github.pgpool.api.PoolSettings;
 import io.github.pgpool.api.PoolStatistics;
 import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
@@ -198,5 +200,28 @@ final class PoolJmx implements PoolMXBean {
     @Override
     public void evictAll() {
         pool.evictAll();
+    }
+
+    @Override
+    public void changeSetting(String name, String value) {
+        PoolSettings next;
+        try {
+            next = pool.settings().toBuilder().set(name, value).build();
+        } catch (InvalidSettingException e) {
+            throw new IllegalArgumentException(e.getMessage()); // its message names setting, value and rule only
+        }
+        if (!next.poolName().equals(pool.name())) {
+            throw new IllegalArgumentException("pgpool " + pool.name() + ": PoolName cannot be changed while the pool "
+                    + "runs (it is the pool's identity); create a pool of the new name instead");
+        }
+        try {
+            pool.replaceWith(next);
+        } catch (InvalidSettingException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        } catch (io.github.pgpool.api.PoolClosedException e) {
+            throw new IllegalStateException(e.getMessage());
+        }
+        LOG.log(Level.INFO, "pgpool {0}: {1} changed over JMX; a pool with the new value has taken over",
+                pool.name(), PoolSetting.forName(name).map(PoolSetting::displayName).orElse(name));
     }
 }

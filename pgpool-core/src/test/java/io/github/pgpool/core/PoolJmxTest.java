@@ -22,6 +22,42 @@ class PoolJmxTest {
                 .scheduler(new ManualScheduler()).build();
     }
 
+    /**
+     * A live change over JMX, for servers that apply configuration only on reload: the successor serves at once
+     * under the same name, the old pool's connection closes when it comes back, a bad value changes nothing and
+     * says why.
+     */
+    @Test
+    void changeSettingReplacesThePoolUnderTheSameNameAndRefusesBadValues() throws Exception {
+        PgPool pool = pool("jmx change");
+        ObjectName name = pool.mxBeanName().orElseThrow();
+        PoolMXBean bean = JMX.newMXBeanProxy(server, name, PoolMXBean.class);
+        PooledConnection held = pool.borrow();
+
+        bean.changeSetting("MaxSize", "2");
+        PgPool next = pool.successor().orElseThrow();
+        assertThat(next.settings().maxSize()).isEqualTo(2);
+        assertThat(next.mxBeanName()).contains(name);
+        assertThat(bean.getMaxSize()).as("the name now serves the successor").isEqualTo(2);
+        assertThat(pool.statistics().total()).as("the old pool keeps its connection in use").isEqualTo(1);
+        PooledConnection late = pool.borrow(); // a late borrower of the old pool is served by the successor
+        assertThat(next.statistics().active()).isEqualTo(1);
+        late.release();
+        held.release();
+        assertThat(pool.statistics().total()).as("the old connection closed on return").isZero();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> bean.changeSetting("MaxSize", "-1"))
+                .hasMessageContaining("MaxSize").hasMessageContaining("-1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> bean.changeSetting("PoolName", "other"))
+                .hasMessageContaining("PoolName");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> bean.changeSetting("NoSuch", "1"))
+                .hasMessageContaining("NoSuch");
+        assertThat(next.successor()).as("nothing changed by the refused calls").isEmpty();
+        pool.close(); // its holder knows only the first pool: closing it closes what it became
+        assertThat(next.isClosed()).isTrue();
+        assertThat(server.isRegistered(name)).isFalse();
+    }
+
     @Test
     void publishesFiguresSettingsAndOperationsWhileThePoolIsOpen() throws Exception {
         PgPool pool = pool("jmx test");

@@ -5,7 +5,9 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
+import javax.management.ObjectName;
 import javax.naming.InitialContext;
 import javax.sql.DataSource;
 
@@ -16,6 +18,8 @@ import javax.sql.DataSource;
  * <ul>
  *   <li>{@code /live/query?jndi=} one query, answers {@code who=database/pid} and {@code user}</li>
  *   <li>{@code /live/sleep?jndi=&ms=} holds a connection for a server-side pg_sleep (burst traffic)</li>
+ *   <li>{@code /live/change?pool=&name=&value=} what an administrator's JMX client (jconsole) does: calls
+ *       {@code changeSetting} on the pool's MXBean, {@code io.github.pgpool:type=Pool,name="<PoolName>"}</li>
  * </ul>
  */
 @WebServlet("/live/*")
@@ -27,6 +31,15 @@ public class LiveServlet extends HttpServlet {
         Reply reply = new Reply(System.nanoTime());
         try {
             String action = req.getPathInfo() == null ? "" : req.getPathInfo().substring(1);
+            if (action.equals("change")) {
+                ObjectName bean = new ObjectName("io.github.pgpool:type=Pool,name="
+                        + ObjectName.quote(req.getParameter("pool")));
+                ManagementFactory.getPlatformMBeanServer().invoke(bean, "changeSetting",
+                        new Object[] {req.getParameter("name"), req.getParameter("value")},
+                        new String[] {String.class.getName(), String.class.getName()});
+                reply.send(resp);
+                return;
+            }
             DataSource ds = (DataSource) new InitialContext().lookup(req.getParameter("jndi"));
             try (Connection c = ds.getConnection()) {
                 switch (action) {

@@ -62,6 +62,10 @@ class WildFlyLiveChangeIT extends LiveChangeScenarios {
         management.close();
     }
 
+    static ModelControllerClient management() {
+        return management;
+    }
+
     @Override
     protected URL app() {
         return url;
@@ -149,7 +153,7 @@ class WildFlyLiveChangeIT extends LiveChangeScenarios {
         return address;
     }
 
-    private static ModelNode property(String pool, String name) {
+    static ModelNode property(String pool, String name) {
         ModelNode address = definition(pool);
         address.add("config-properties", name);
         return address;
