@@ -15,7 +15,6 @@ import jakarta.resource.spi.ManagedConnectionFactory;
 import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterAssociation;
 import jakarta.resource.spi.ValidatingManagedConnectionFactory;
-import jakarta.resource.spi.security.PasswordCredential;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.io.PrintWriter;
 import java.lang.System.Logger.Level;
@@ -130,26 +129,13 @@ public class PgPoolManagedConnectionFactory
         return invalid;
     }
 
-    /**
-     * Credentials of a request: container-managed sign-on (a {@link PasswordCredential} for this factory in the
-     * Subject) first, then application-supplied ones ({@code getConnection(user, password)}), else the configured
-     * User and Password.
-     */
+    /** Credentials of a request, as {@link RequestCredentials} finds them. */
     Credentials credentials(Subject subject, ConnectionRequestInfo info) throws ResourceException {
         return credentials(validated(), subject, info);
     }
 
     private Credentials credentials(ValidatedSettings v, Subject subject, ConnectionRequestInfo info) {
-        if (subject != null) {
-            PasswordCredential pc = passwordCredential(subject);
-            if (pc != null) {
-                return v.canonical(pc.getUserName(), pc.getPassword());
-            }
-        }
-        if (info instanceof PgPoolConnectionRequestInfo) {
-            return v.canonical(((PgPoolConnectionRequestInfo) info).credentials());
-        }
-        return v.defaults;
+        return RequestCredentials.of(this, v, subject, info);
     }
 
     /**
@@ -220,30 +206,6 @@ public class PgPoolManagedConnectionFactory
             }
             return validated;
         }
-    }
-
-    /**
-     * Finds the container's {@link PasswordCredential} for this factory in {@code subject}.
-     *
-     * <p>This runs on every allocation (servers pass their Subject to {@code ManagedConnection.getConnection} each
-     * time; Payara the same Subject object for a pool's default user), so it walks the private credential set itself
-     * instead of calling {@code Subject.getPrivateCredentials(Class)}, which looks up a message in a resource bundle
-     * and copies the matching credentials into a new set on every call (measured: about 7% of the CPU of a
-     * select-by-id request inside Payara, see pgpool-bench/PROFILING.md section 7).
-     *
-     * @return the credential, or null if the Subject holds none for this factory
-     */
-    private PasswordCredential passwordCredential(Subject subject) {
-        for (Object credential : subject.getPrivateCredentials()) {
-            if (credential instanceof PasswordCredential) {
-                PasswordCredential pc = (PasswordCredential) credential;
-                ManagedConnectionFactory owner = pc.getManagedConnectionFactory();
-                if (owner == null || owner == this || owner.equals(this)) {
-                    return pc;
-                }
-            }
-        }
-        return null;
     }
 
     // ---- Resource adapter association --------------------------------------------------------------------------
