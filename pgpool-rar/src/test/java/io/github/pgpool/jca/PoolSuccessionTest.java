@@ -25,10 +25,7 @@ class PoolSuccessionTest {
         ra.start(null);
         String app = TestDatabase.uniqueApplicationName();
         try {
-            PgPoolManagedConnectionFactory before = TestDatabase.factory(app);
-            before.setPoolName(app);
-            before.setMaxSize("4");
-            before.setResourceAdapter(ra);
+            PgPoolManagedConnectionFactory before = factory(ra, app, 4);
             DataSource oldDs = (DataSource) before.createConnectionFactory(new FakeConnectionManager());
             List<Connection> held = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -40,10 +37,7 @@ class PoolSuccessionTest {
             PgPool oldPool = before.pool();
 
             // What Payara does on asadmin set ...property.MaxSize=2: a new factory with the changed property.
-            PgPoolManagedConnectionFactory after = TestDatabase.factory(app);
-            after.setPoolName(app);
-            after.setMaxSize("2");
-            after.setResourceAdapter(ra);
+            PgPoolManagedConnectionFactory after = factory(ra, app, 2);
             DataSource newDs = (DataSource) after.createConnectionFactory(new FakeConnectionManager());
             PgPool newPool = after.pool();
             assertThat(newPool).isNotSameAs(oldPool);
@@ -101,17 +95,11 @@ class PoolSuccessionTest {
         };
         jul.addHandler(capture);
         try {
-            PgPoolManagedConnectionFactory first = TestDatabase.factory(app);
-            first.setPoolName(app);
-            first.setMaxSize("4");
-            first.setResourceAdapter(ra);
+            PgPoolManagedConnectionFactory first = factory(ra, app, 4);
             first.createConnectionFactory(new FakeConnectionManager());
             first.createManagedConnection(null, null).destroy();
             first.pool(); // its first lease starts the pool
-            PgPoolManagedConnectionFactory second = TestDatabase.factory(app);
-            second.setPoolName(app);
-            second.setMaxSize("2");
-            second.setResourceAdapter(ra);
+            PgPoolManagedConnectionFactory second = factory(ra, app, 2);
             second.createConnectionFactory(new FakeConnectionManager());
             second.createManagedConnection(null, null).destroy();
             second.pool();
@@ -133,10 +121,7 @@ class PoolSuccessionTest {
         ra.start(null);
         String app = TestDatabase.uniqueApplicationName();
         try {
-            PgPoolManagedConnectionFactory mcf = TestDatabase.factory(app);
-            mcf.setPoolName(app);
-            mcf.setMaxSize("3");
-            mcf.setResourceAdapter(ra);
+            PgPoolManagedConnectionFactory mcf = factory(ra, app, 3);
             DataSource ds = (DataSource) mcf.createConnectionFactory(new FakeConnectionManager());
             Connection held = ds.getConnection();
             selectOne(held);
@@ -201,5 +186,15 @@ class PoolSuccessionTest {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
             rs.next();
         }
+    }
+
+    /** A factory of the pool named {@code app}, configured and associated the way a server does it. */
+    private static PgPoolManagedConnectionFactory factory(PgPoolResourceAdapter ra, String app, int maxSize)
+            throws Exception {
+        PgPoolManagedConnectionFactory f = TestDatabase.factory(app);
+        f.setPoolName(app);
+        f.setMaxSize(Integer.toString(maxSize));
+        f.setResourceAdapter(ra);
+        return f;
     }
 }

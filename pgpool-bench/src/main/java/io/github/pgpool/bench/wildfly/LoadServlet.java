@@ -167,6 +167,10 @@ public class LoadServlet extends HttpServlet {
         }
     }
 
+    /**
+     * Waits for a point of the run's schedule (the start of the measured part, which the workers read off the same
+     * clock): a time, not a condition, is what the coordinator waits for here.
+     */
     private static void sleepUntil(long nanoTime) throws InterruptedException {
         for (long left = nanoTime - System.nanoTime(); left > 0; left = nanoTime - System.nanoTime()) {
             Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));

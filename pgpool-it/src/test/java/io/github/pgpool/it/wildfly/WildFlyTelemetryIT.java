@@ -129,9 +129,14 @@ class WildFlyTelemetryIT {
         assertThat(registered.ok()).as("register: %s", registered).isTrue();
         assertThat(registered.get("registered")).isEqualTo(POOL_NAME);
 
-        CompletableFuture<Http.Answer> hold = Http.getAsync(app, "telemetry/hold?n=2&ms=4000");
-        Poll.until("the exporter reports 2 connections used (" + receiver + ")", SOON, () -> latest("db.client.connection.count",
-                pool("used")).map(Otlp.Point::value).orElse(-1.0), v -> v == 2);
+        CompletableFuture<Http.Answer> hold = Http.getAsync(app, "telemetry/hold?n=2&ms=60000");
+        try {
+            Poll.until("the exporter reports 2 connections used (" + receiver + ")", SOON,
+                    () -> latest("db.client.connection.count", pool("used")).map(Otlp.Point::value).orElse(-1.0),
+                    v -> v == 2);
+        } finally {
+            Http.get(app, "telemetry/release"); // the hold ends once the test has seen it, not after a guessed time
+        }
         Http.Answer held = hold.get(60, TimeUnit.SECONDS);
         assertThat(held.ok()).as("hold: %s", held).isTrue();
         Poll.until("the exporter reports the two loans in use_time", SOON, () -> latest(

@@ -13,12 +13,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
  * Server side of WildFlyTelemetryIT, deployed only there: what an application does to put its pgpool pool on the
  * server's OpenTelemetry. {@code /telemetry/register} registers the 'basic' pool with the OpenTelemetry instance
- * WildFly's MicroProfile Telemetry injects; {@code /telemetry/hold?n=&ms=} holds n connections for ms milliseconds.
+ * WildFly's MicroProfile Telemetry injects; {@code /telemetry/hold?n=&ms=} holds n connections until {@code /telemetry/release} (or, at the latest, for ms
+ * milliseconds), so the test decides when it has seen them in use instead of racing a fixed hold time.
  *
  * <p>pgpool's classes are the deployed adapter's (this WAR depends on deployment.pgpool.rar) and the binding comes
  * in WEB-INF/lib; they are reached by name so that this class compiles without them on the test class path.
@@ -27,6 +30,8 @@ import javax.sql.DataSource;
 public class TelemetryServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final ConcurrentMap<String, Object> REGISTERED = new ConcurrentHashMap<>();
+    /** Opened by {@code /telemetry/release}; a new hold closes it again. */
+    private static volatile CountDownLatch released = new CountDownLatch(1);
 
     @Inject
     private OpenTelemetry openTelemetry;
@@ -56,8 +61,14 @@ public class TelemetryServlet extends HttpServlet {
                     resp.getWriter().print("registered=" + pgPool.getMethod("name").invoke(pool) + "\nmeter="
                             + openTelemetry.getMeterProvider().getClass().getName() + "\n");
                     break;
+                case "release":
+                    released.countDown();
+                    resp.getWriter().print("released=true\n");
+                    break;
                 case "hold":
                     int n = Integer.parseInt(req.getParameter("n"));
+                    CountDownLatch release = new CountDownLatch(1);
+                    released = release;
                     List<Connection> held = new ArrayList<>();
                     try {
                         for (int i = 0; i < n; i++) {
@@ -65,7 +76,9 @@ public class TelemetryServlet extends HttpServlet {
                             held.add(c);
                             c.createStatement().execute("SELECT 1");
                         }
-                        Thread.sleep(Long.parseLong(req.getParameter("ms")));
+                        if (!release.await(Long.parseLong(req.getParameter("ms")), TimeUnit.MILLISECONDS)) {
+                            throw new IllegalStateException("not released within ms=" + req.getParameter("ms"));
+                        }
                     } finally {
                         for (Connection c : held) {
                             c.close();
