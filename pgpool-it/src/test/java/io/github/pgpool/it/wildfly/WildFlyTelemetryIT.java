@@ -129,7 +129,7 @@ class WildFlyTelemetryIT {
         assertThat(registered.ok()).as("register: %s", registered).isTrue();
         assertThat(registered.get("registered")).isEqualTo(POOL_NAME);
 
-        CompletableFuture<Http.Answer> hold = Http.getAsync(app, "telemetry/hold?n=2&ms=60000");
+        CompletableFuture<Http.Answer> hold = Http.getAsync(app, "telemetry/hold?n=2&ms=4000");
         try {
             Poll.until("the exporter reports 2 connections used (" + receiver + ")", SOON,
                     () -> latest("db.client.connection.count", pool("used")).map(Otlp.Point::value).orElse(-1.0),

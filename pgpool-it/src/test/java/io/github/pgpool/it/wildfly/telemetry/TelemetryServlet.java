@@ -20,8 +20,9 @@ import javax.sql.DataSource;
 /**
  * Server side of WildFlyTelemetryIT, deployed only there: what an application does to put its pgpool pool on the
  * server's OpenTelemetry. {@code /telemetry/register} registers the 'basic' pool with the OpenTelemetry instance
- * WildFly's MicroProfile Telemetry injects; {@code /telemetry/hold?n=&ms=} holds n connections until {@code /telemetry/release} (or, at the latest, for ms
- * milliseconds), so the test decides when it has seen them in use instead of racing a fixed hold time.
+ * WildFly's MicroProfile Telemetry injects; {@code /telemetry/hold?n=&ms=} holds n connections for ms milliseconds of work and
+ * then until {@code /telemetry/release}, so the test decides when it has seen them in use instead of racing the
+ * hold's end.
  *
  * <p>pgpool's classes are the deployed adapter's (this WAR depends on deployment.pgpool.rar) and the binding comes
  * in WEB-INF/lib; they are reached by name so that this class compiles without them on the test class path.
@@ -76,8 +77,13 @@ public class TelemetryServlet extends HttpServlet {
                             held.add(c);
                             c.createStatement().execute("SELECT 1");
                         }
-                        if (!release.await(Long.parseLong(req.getParameter("ms")), TimeUnit.MILLISECONDS)) {
-                            throw new IllegalStateException("not released within ms=" + req.getParameter("ms"));
+                        // The loans last ms (the server sleeps, as the application's work would), and until the
+                        // test has seen them in use: it releases them then, or they fail after a minute.
+                        try (java.sql.Statement s = held.get(0).createStatement()) {
+                            s.execute("SELECT pg_sleep(" + Long.parseLong(req.getParameter("ms")) / 1000.0 + ")");
+                        }
+                        if (!release.await(60, TimeUnit.SECONDS)) {
+                            throw new IllegalStateException("not released within 60 s");
                         }
                     } finally {
                         for (Connection c : held) {
