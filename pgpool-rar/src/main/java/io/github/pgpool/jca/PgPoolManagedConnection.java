@@ -17,6 +17,7 @@ import java.lang.System.Logger.Level;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.util.ArrayList;
+import java.util.List;
 import javax.security.auth.Subject;
 import javax.transaction.xa.XAResource;
 
@@ -79,11 +80,15 @@ public final class PgPoolManagedConnection implements ManagedConnection {
         }
         PgPoolConnection handle = new PgPoolConnection(this);
         synchronized (this) {
-            if (destroyed) {
-                throw new IllegalStateException("pgpool: this managed connection was destroyed");
+            if (!destroyed) {
+                handles.add(handle);
+                return handle;
             }
-            handles.add(handle);
         }
+        // Payara hands out a managed connection its admin thread destroyed a moment before (a pool re-created by
+        // asadmin set destroys busy entries too): the request goes on with a lease of its own, like the handles
+        // open at the destroy (see OrphanedLease), instead of failing. This managed connection holds no backend.
+        OrphanedLease.adopt(factory, credentials, null, List.of(handle));
         return handle;
     }
 

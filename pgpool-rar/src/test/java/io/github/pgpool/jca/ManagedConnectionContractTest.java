@@ -211,6 +211,30 @@ class ManagedConnectionContractTest {
         assertThat(cm.eventIds()).as("a destroyed managed connection tells nobody").isEmpty();
     }
 
+    /**
+     * Payara may hand out a managed connection its admin thread destroyed a moment before (asadmin set re-creates the
+     * pool and destroys busy entries too, between the pool's pick and getConnection): the request is served anyway,
+     * on a lease of its own, and a transaction cannot start on it.
+     */
+    @Test
+    void aHandleAskedOfADestroyedManagedConnectionStillServesItsRequest() throws Exception {
+        ManagedConnection mc = mcf.createManagedConnection(null, null);
+        mc.destroy();
+        Connection late = (Connection) mc.getConnection(null, null);
+        assertThat(query(late, "SELECT 7")).isEqualTo("7");
+        assertThat(pool.statistics().active()).isOne();
+        late.close();
+        assertThat(late.isClosed()).isTrue();
+        PoolStatistics s = pool.statistics();
+        assertThat(s.active()).isZero();
+        assertThat(s.idle()).as("given back clean").isOne();
+        assertThat(cm.eventIds()).as("a destroyed managed connection tells nobody").isEmpty();
+        assertThatThrownBy(() -> mc.getLocalTransaction().begin()).as("no transaction on it")
+                .isInstanceOf(jakarta.resource.ResourceException.class);
+        assertThatThrownBy(late::createStatement).isInstanceOf(SQLException.class)
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08003");
+    }
+
     @Test
     void aCleanupOnTheRequestsOwnThreadTakesTheLeaseBackAtOnce() throws Exception {
         ManagedConnection mc = mcf.createManagedConnection(null, null);
