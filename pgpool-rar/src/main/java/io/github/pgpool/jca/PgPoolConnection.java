@@ -91,7 +91,19 @@ public final class PgPoolConnection extends ConnectionHandle implements Connecti
         }
         checkOpen();
         OrphanedLease o = orphan;
-        return o != null ? o.lease() : managedConnection.leaseForHandle();
+        if (o == null) {
+            PooledConnection l = managedConnection.leaseForHandle(this);
+            if (l != null) {
+                return l;
+            }
+            o = orphan; // orphaned while it asked: leaseForHandle said so under the managed connection's monitor
+        }
+        return o.lease();
+    }
+
+    /** @return whether the server destroyed or cleaned up the managed connection and this handle went on alone */
+    boolean isOrphaned() {
+        return orphan != null;
     }
 
     /** @return false also while the handle must not work (see {@link #lease()}), instead of throwing */

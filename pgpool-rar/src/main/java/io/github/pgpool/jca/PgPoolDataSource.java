@@ -94,7 +94,7 @@ public class PgPoolDataSource implements DataSource, Serializable, Referenceable
         for (;;) {
             try {
                 return connectionManager.allocateConnection(factory, info);
-            } catch (RuntimeException e) {
+            } catch (ResourceException | RuntimeException e) {
                 if (!ServerPoolGap.isGap(e)) {
                     throw e;
                 }

@@ -179,18 +179,26 @@ public final class PgPoolManagedConnection implements ManagedConnection {
     // ---- Leases ------------------------------------------------------------------------------------------------
 
     /**
-     * @return the leased connection, leasing one first if needed; the fast path (no transaction) takes no lock
+     * @return the leased connection, leasing one first if needed; the fast path (no transaction) takes no lock;
+     *     null if the server orphaned {@code handle} meanwhile (see {@link OrphanedLease})
      * @throws SQLException also if the handle must not work now: its transaction ended, timed out or was marked
      *     rollback-only (see {@link BranchGuard})
      */
-    PooledConnection leaseForHandle() throws SQLException {
+    PooledConnection leaseForHandle(PgPoolConnection handle) throws SQLException {
         PooledConnection l = lease;
         if (l != null && guard.quiet()) {
             return l;
         }
         guard.check();
         l = lease;
-        return l != null ? l : leaseSlow();
+        if (l != null) {
+            return l;
+        }
+        synchronized (this) {
+            // The server's thread may have orphaned the handle (cleanup or destroy, under this monitor) after the
+            // handle looked: it then goes on with its orphaned lease, not with a new lease of this one.
+            return handle.isOrphaned() ? null : leaseSlow();
+        }
     }
 
     /** @return the guard the XA resource and the local transaction report transaction boundaries to */

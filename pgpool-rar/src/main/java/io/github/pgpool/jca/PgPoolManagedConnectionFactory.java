@@ -51,8 +51,6 @@ public class PgPoolManagedConnectionFactory
     /** The reference a setter changed away from; released once the pool of the new settings is acquired. */
     private transient PoolRegistry.Reference superseded;
     private transient PrintWriter logWriter;
-    /** Whether {@link #warnIfStillUsedAfterReplacement} has spoken; once per factory is enough. */
-    private transient volatile boolean warnedShared;
 
     /** Creates a factory with every setting at its default; DatabaseName must still be set. */
     public PgPoolManagedConnectionFactory() {
@@ -77,25 +75,7 @@ public class PgPoolManagedConnectionFactory
     @Override
     public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo info)
             throws ResourceException {
-        ValidatedSettings v = validated();
-        warnIfStillUsedAfterReplacement(v);
-        return new PgPoolManagedConnection(this, credentials(v, subject, info));
-    }
-
-    /**
-     * A factory whose settings another factory of the same PoolName replaced is one the server dropped (Payara
-     * re-creates a pool's factory on a changed property) and gets no new managed connections. If it still does, two
-     * server pools share one PoolName and, by the succession rule, one pgpool pool with the newest settings: say so
-     * once, naming the way out.
-     */
-    private void warnIfStillUsedAfterReplacement(ValidatedSettings v) {
-        PoolRegistry.Reference ref = poolReference;
-        if (ref != null && !warnedShared && ref.supersededFor(v.settings)) {
-            warnedShared = true;
-            LOG.log(Level.WARNING, "pgpool {0}: two server pools use this PoolName with different settings; they "
-                    + "share one pool with the settings of the one configured last. Give each its own PoolName "
-                    + "property to keep them apart.", ref.pool().name());
-        }
+        return new PgPoolManagedConnection(this, credentials(validated(), subject, info));
     }
 
     /** Matches only a managed connection of an equal factory that leases with the same credentials. */
@@ -236,6 +216,10 @@ public class PgPoolManagedConnectionFactory
             LOG.log(Level.WARNING, "pgpool: invalid configuration: {0}", e.getMessage());
             throw e;
         }
+        // The pool (empty until first use) starts now, not at the first lease: a factory Payara makes for a changed
+        // property then takes the PoolName over at once, and a data source kept from before the change (injected
+        // with @Resource: the server keeps allocating through the old factory) follows the new settings too.
+        pool();
     }
 
     @Override

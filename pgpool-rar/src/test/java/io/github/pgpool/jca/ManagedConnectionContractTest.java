@@ -235,6 +235,46 @@ class ManagedConnectionContractTest {
                 .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08003");
     }
 
+    /**
+     * The request's first call looks for its lease just as Payara's admin thread destroys the managed connection:
+     * the handle, orphaned while it waited for the managed connection's monitor, goes on with a lease of its own.
+     */
+    @Test
+    void aCallRacingTheServersDestroyGoesOnAsAnOrphan() throws Exception {
+        ManagedConnection mc = mcf.createManagedConnection(null, null);
+        Connection h = (Connection) mc.getConnection(null, null); // no lease yet
+        java.util.concurrent.CompletableFuture<String> answer = new java.util.concurrent.CompletableFuture<>();
+        Thread request = new Thread(() -> {
+            try {
+                answer.complete(query(h, "SELECT 5"));
+            } catch (Throwable t) {
+                answer.completeExceptionally(t);
+            }
+        }, "request");
+        Thread admin = new Thread(() -> {
+            synchronized (mc) {
+                request.start();
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+                while (request.getState() != Thread.State.BLOCKED && System.nanoTime() < deadline) {
+                    Thread.onSpinWait(); // the request waits for this monitor, having found no lease
+                }
+                try {
+                    mc.cleanup();
+                    mc.destroy();
+                } catch (jakarta.resource.ResourceException e) {
+                    answer.completeExceptionally(e);
+                }
+            }
+        }, "admin");
+        admin.start();
+        assertThat(answer.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("5");
+        admin.join(10_000);
+        h.close();
+        PoolStatistics s = pool.statistics();
+        assertThat(s.active()).isZero();
+        assertThat(s.idle()).as("the orphan's lease given back clean").isOne();
+    }
+
     @Test
     void aCleanupOnTheRequestsOwnThreadTakesTheLeaseBackAtOnce() throws Exception {
         ManagedConnection mc = mcf.createManagedConnection(null, null);

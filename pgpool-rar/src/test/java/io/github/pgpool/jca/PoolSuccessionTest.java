@@ -65,52 +65,50 @@ class PoolSuccessionTest {
     }
 
     /**
-     * Two server pools that share a PoolName (the default one: same user and database) but not their settings cannot
-     * be told apart from a live change; the factory replaced first still being asked for managed connections gives
-     * them away, and the operator is told, once, to name them apart.
+     * An application that got its data source before the change (injected with {@code @Resource}) keeps it, and
+     * Payara keeps allocating through the old factory that data source holds. The new factory takes the PoolName over
+     * when the server associates it, before anything uses it, so the kept data source follows the new settings.
      */
     @Test
-    void twoServerPoolsSharingAPoolNameAreToldOnceToNameThemApart() throws Exception {
+    void aDataSourceKeptFromBeforeTheChangeFollowsTheNewSettings() throws Exception {
         PgPoolResourceAdapter ra = new PgPoolResourceAdapter();
         ra.start(null);
         String app = TestDatabase.uniqueApplicationName();
-        java.util.logging.Logger jul =
-                java.util.logging.Logger.getLogger(PgPoolManagedConnectionFactory.class.getName());
-        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                if (r.getLevel() == java.util.logging.Level.WARNING) {
-                    warnings.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
+        try {
+            PgPoolManagedConnectionFactory before = factory(ra, app, 4);
+            DataSource kept = (DataSource) before.createConnectionFactory(new FakeConnectionManager());
+            try (Connection c = kept.getConnection()) {
+                selectOne(c);
+            }
+            PgPool oldPool = before.pool();
+
+            PgPoolManagedConnectionFactory after = TestDatabase.factory(app);
+            after.setPoolName(app);
+            after.setMaxSize("2");
+            after.setMaxWait("300ms");
+            after.setResourceAdapter(ra); // associated as the server does, never used
+            assertThat(oldPool.successor()).as("taken over at association").isPresent();
+            PgPool newPool = oldPool.successor().orElseThrow();
+            assertThat(newPool.settings().maxSize()).isEqualTo(2);
+            List<Connection> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    held.add(kept.getConnection());
+                    selectOne(held.get(i));
+                }
+                assertThat(newPool.statistics().active()).as("the kept data source borrows from the successor")
+                        .isEqualTo(2);
+                long start = System.nanoTime();
+                org.assertj.core.api.Assertions.assertThatThrownBy(kept::getConnection)
+                        .as("the new MaxSize holds for it").isInstanceOf(io.github.pgpool.api.PoolTimeoutException.class);
+                assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(newPool.settings().maxWait().toNanos());
+            } finally {
+                for (Connection c : held) {
+                    c.close();
                 }
             }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        jul.addHandler(capture);
-        try {
-            PgPoolManagedConnectionFactory first = factory(ra, app, 4);
-            first.createConnectionFactory(new FakeConnectionManager());
-            first.createManagedConnection(null, null).destroy();
-            first.pool(); // its first lease starts the pool
-            PgPoolManagedConnectionFactory second = factory(ra, app, 2);
-            second.createConnectionFactory(new FakeConnectionManager());
-            second.createManagedConnection(null, null).destroy();
-            second.pool();
-            assertThat(warnings).as("a live change alone").isEmpty();
-
-            first.createManagedConnection(null, null).destroy();
-            first.createManagedConnection(null, null).destroy();
-            assertThat(warnings).hasSize(1);
-            assertThat(warnings.get(0)).contains(app).contains("own PoolName");
+            assertThat(after.pool()).isSameAs(newPool);
         } finally {
-            jul.removeHandler(capture);
             ra.stop();
         }
     }

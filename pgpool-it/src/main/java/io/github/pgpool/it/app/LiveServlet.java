@@ -7,14 +7,18 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.management.ObjectName;
 import javax.naming.InitialContext;
+import javax.naming.NamingException;
 import javax.sql.DataSource;
 
 /**
- * Uses a pool that the server's administrator made (and changes) while the application runs, found by its JNDI name
- * at each request rather than injected: the live-change scenarios create such a pool with the server's admin tools,
- * change its settings, and keep requests running through it.
+ * Uses a pool that the server's administrator made (and changes) while the application runs: the live-change
+ * scenarios create such a pool with the server's admin tools, change its settings, and keep requests running through
+ * it. The data source is looked up by its JNDI name once and kept, as {@code @Resource} injection keeps it: a lookup
+ * at each request would also test the server's naming, which Payara unbinds for a moment while it re-creates a pool
+ * for a changed property ("This pool is not bound in JNDI").
  * <ul>
  *   <li>{@code /live/query?jndi=} one query, answers {@code who=database/pid} and {@code user}</li>
  *   <li>{@code /live/sleep?jndi=&ms=} holds a connection for a server-side pg_sleep (burst traffic)</li>
@@ -25,6 +29,8 @@ import javax.sql.DataSource;
 @WebServlet("/live/*")
 public class LiveServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
+    /** Per servlet instance: a redeployment or a server reload starts afresh, as injection would. */
+    private final transient ConcurrentHashMap<String, DataSource> dataSources = new ConcurrentHashMap<>();
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -40,7 +46,7 @@ public class LiveServlet extends HttpServlet {
                 reply.send(resp);
                 return;
             }
-            DataSource ds = (DataSource) new InitialContext().lookup(req.getParameter("jndi"));
+            DataSource ds = dataSource(req.getParameter("jndi"));
             try (Connection c = ds.getConnection()) {
                 switch (action) {
                     case "query":
@@ -56,7 +62,21 @@ public class LiveServlet extends HttpServlet {
             }
             reply.send(resp);
         } catch (Exception e) {
+            // A pool deleted and made again under the same name (the next test) is looked up afresh.
+            String jndi = req.getParameter("jndi");
+            if (jndi != null) {
+                dataSources.remove(jndi);
+            }
             reply.fail(resp, e);
         }
+    }
+
+    private DataSource dataSource(String jndi) throws NamingException {
+        DataSource ds = dataSources.get(jndi);
+        if (ds == null) {
+            ds = (DataSource) new InitialContext().lookup(jndi);
+            dataSources.put(jndi, ds);
+        }
+        return ds;
     }
 }

@@ -36,6 +36,17 @@ final class Reply {
             chain.append(t.getClass().getName()).append(": ").append(t.getMessage()).append(" <- ");
         }
         put("chain", chain);
+        // Where the root cause was thrown, so that a failed request in a test report says which code threw it.
+        StringBuilder at = new StringBuilder();
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        StackTraceElement[] frames = root.getStackTrace();
+        for (int i = 0; i < Math.min(8, frames.length); i++) {
+            at.append(frames[i]).append(" < ");
+        }
+        put("at", at);
         write(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
     }
 
