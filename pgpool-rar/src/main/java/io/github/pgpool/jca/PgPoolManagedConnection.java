@@ -173,6 +173,9 @@ public final class PgPoolManagedConnection implements ManagedConnection {
 
     /** Fires a local transaction event for a transaction the application demarcated through a handle. */
     void applicationTransactionEvent(PgPoolConnection handle, int eventId) {
+        if (handle.isOrphaned()) {
+            return; // the server destroyed this managed connection: its listeners expect nothing more of it
+        }
         fire(eventId, handle, null);
     }
 

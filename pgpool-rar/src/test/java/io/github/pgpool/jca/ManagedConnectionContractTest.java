@@ -195,6 +195,7 @@ class ManagedConnectionContractTest {
         Connection used = (Connection) mc.getConnection(null, null);
         Connection unused = (Connection) mc.getConnection(null, null);
         String who = query(used, "SELECT pg_backend_pid()");
+        Heard heard = Heard.on(mc);
         onAnotherThread(() -> {
             mc.cleanup();
             mc.destroy();
@@ -208,7 +209,7 @@ class ManagedConnectionContractTest {
         PoolStatistics s = pool.statistics();
         assertThat(s.active()).isZero();
         assertThat(s.idle()).as("given back clean, reusable").isOne();
-        assertThat(cm.eventIds()).as("a destroyed managed connection tells nobody").isEmpty();
+        assertThat(heard.ids).as("a destroyed managed connection tells nobody").isEmpty();
     }
 
     /**
@@ -219,16 +220,21 @@ class ManagedConnectionContractTest {
     @Test
     void aHandleAskedOfADestroyedManagedConnectionStillServesItsRequest() throws Exception {
         ManagedConnection mc = mcf.createManagedConnection(null, null);
+        Heard heard = Heard.on(mc);
         mc.destroy();
         Connection late = (Connection) mc.getConnection(null, null);
         assertThat(query(late, "SELECT 7")).isEqualTo("7");
+        late.setAutoCommit(false); // its own local transaction, on its own lease
+        assertThat(query(late, "SELECT 8")).isEqualTo("8");
+        late.commit();
+        late.setAutoCommit(true);
         assertThat(pool.statistics().active()).isOne();
         late.close();
         assertThat(late.isClosed()).isTrue();
         PoolStatistics s = pool.statistics();
         assertThat(s.active()).isZero();
         assertThat(s.idle()).as("given back clean").isOne();
-        assertThat(cm.eventIds()).as("a destroyed managed connection tells nobody").isEmpty();
+        assertThat(heard.ids).as("a destroyed managed connection tells nobody").isEmpty();
         assertThatThrownBy(() -> mc.getLocalTransaction().begin()).as("no transaction on it")
                 .isInstanceOf(jakarta.resource.ResourceException.class);
         assertThatThrownBy(late::createStatement).isInstanceOf(SQLException.class)
@@ -653,6 +659,42 @@ class ManagedConnectionContractTest {
     static void update(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.executeUpdate(sql);
+        }
+    }
+
+    /** Records the ids of the events a managed connection sends to one listener of its own. */
+    private static final class Heard implements jakarta.resource.spi.ConnectionEventListener {
+        final List<Integer> ids = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        static Heard on(ManagedConnection mc) {
+            Heard h = new Heard();
+            mc.addConnectionEventListener(h);
+            return h;
+        }
+
+        @Override
+        public void connectionClosed(jakarta.resource.spi.ConnectionEvent e) {
+            ids.add(e.getId());
+        }
+
+        @Override
+        public void localTransactionStarted(jakarta.resource.spi.ConnectionEvent e) {
+            ids.add(e.getId());
+        }
+
+        @Override
+        public void localTransactionCommitted(jakarta.resource.spi.ConnectionEvent e) {
+            ids.add(e.getId());
+        }
+
+        @Override
+        public void localTransactionRolledback(jakarta.resource.spi.ConnectionEvent e) {
+            ids.add(e.getId());
+        }
+
+        @Override
+        public void connectionErrorOccurred(jakarta.resource.spi.ConnectionEvent e) {
+            ids.add(e.getId());
         }
     }
 }
