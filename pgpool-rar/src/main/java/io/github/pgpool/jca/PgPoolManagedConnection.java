@@ -16,7 +16,6 @@ import java.io.PrintWriter;
 import java.lang.System.Logger.Level;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
-import java.util.ArrayList;
 import java.util.List;
 import javax.security.auth.Subject;
 import javax.transaction.xa.XAResource;
@@ -42,7 +41,7 @@ public final class PgPoolManagedConnection implements ManagedConnection {
     private final BranchGuard guard = new BranchGuard(this);
     private final ConnectionListeners listeners = new ConnectionListeners();
     // Guarded by this.
-    private final ArrayList<PgPoolConnection> handles = new ArrayList<>();
+    private final OpenHandles handles = new OpenHandles();
     private PgPoolXAResource xaResource;
     private PgPoolLocalTransaction localTransaction;
     private boolean destroyed;
@@ -313,7 +312,7 @@ public final class PgPoolManagedConnection implements ManagedConnection {
             orphanHandles(lease);
             return;
         }
-        invalidateHandles();
+        handles.invalidateAll();
         if (!destroyed && !transactionPending()) {
             releaseLease();
         }
@@ -324,8 +323,9 @@ public final class PgPoolManagedConnection implements ManagedConnection {
      * still open (the server is forcibly reclaiming this connection, for example on a flush or after an error), a
      * call may still be running on the leased connection in another thread: it is then closed rather than pooled,
      * so it can never reach another borrower mid-call. Outside a transaction (none pending, none ended since the last
-     * cleanup), with a lease that did not fail, the open handles go on instead (see {@link OrphanedLease}): Payara destroys the managed connections in use when an
-     * administrator changes the pool, and the requests running on them must not fail for that.
+     * cleanup), with a lease that did not fail, the open handles go on instead (see {@link OrphanedLease}): Payara
+     * destroys the managed connections in use when an administrator changes the pool, and the requests running on
+     * them must not fail for that.
      */
     @Override
     public synchronized void destroy() {
@@ -341,7 +341,7 @@ public final class PgPoolManagedConnection implements ManagedConnection {
         if (l != null && !handles.isEmpty()) {
             l.markBroken();
         }
-        invalidateHandles();
+        handles.invalidateAll();
         releaseLease();
     }
 
@@ -353,19 +353,11 @@ public final class PgPoolManagedConnection implements ManagedConnection {
      * of a request: the lease goes back at once), nor after a transaction ended (WildFly's IJ000315).
      */
     private boolean mayOrphanHandles() {
-        if (handles.isEmpty() || transactionPending() || transactionEnded) {
+        if (transactionPending() || transactionEnded) {
             return false;
         }
         PooledConnection l = lease;
-        if (l != null && l.isBroken()) {
-            return false;
-        }
-        for (PgPoolConnection h : handles) {
-            if (!h.openedElsewhere()) {
-                return false;
-            }
-        }
-        return true;
+        return (l == null || !l.isBroken()) && handles.allOpenedElsewhere();
     }
 
     /** Caller holds the monitor. Hands the lease (or none yet) over to the open handles. */
@@ -374,16 +366,7 @@ public final class PgPoolManagedConnection implements ManagedConnection {
         if (l != null) {
             guard.released(l);
         }
-        OrphanedLease.adopt(factory, credentials, l, handles);
-        handles.clear();
-    }
-
-    /** Caller holds the monitor. */
-    private void invalidateHandles() {
-        for (PgPoolConnection h : handles) {
-            h.invalidateByContainer();
-        }
-        handles.clear();
+        handles.orphanAll(factory, credentials, l);
     }
 
     // ---- Events ------------------------------------------------------------------------------------------------
