@@ -82,13 +82,31 @@ final class OrphanedLease {
     }
 
     /** @return the lease, borrowed now if the managed connection had none */
-    synchronized PooledConnection lease() throws SQLException {
-        if (ended) {
+    PooledConnection lease() throws SQLException {
+        synchronized (this) {
+            if (lease != null || ended) {
+                return current();
+            }
+        }
+        // Borrowed without the monitor: the wait (up to MaxWait) must not block the other handles or the grace timer.
+        PooledConnection fresh = factory.borrow(credentials);
+        synchronized (this) {
+            if (lease == null && !ended) {
+                lease = fresh;
+                return fresh;
+            }
+        }
+        fresh.release(); // another handle leased meanwhile, or the grace ran out
+        synchronized (this) {
+            return current();
+        }
+    }
+
+    /** Caller holds the monitor. @return the lease, or the failure of a handle that outlived its grace */
+    private PooledConnection current() throws SQLException {
+        if (ended || lease == null) {
             throw new SQLNonTransientConnectionException("pgpool: this connection handle outlived the managed "
                     + "connection the application server destroyed by more than its grace (MaxWait)", "08003");
-        }
-        if (lease == null) {
-            lease = factory.borrow(credentials);
         }
         return lease;
     }

@@ -83,6 +83,25 @@ public final class PgPoolConnection extends ConnectionHandle implements Connecti
      */
     @Override
     protected PooledConnection lease() throws SQLException {
+        checkUsable();
+        OrphanedLease o = orphan;
+        if (o == null) {
+            PooledConnection l = managedConnection.leaseForHandle(this);
+            if (l != null) {
+                return l;
+            }
+            // Orphaned or closed while it waited for a connection: leaseForHandle said so under the monitor.
+            o = orphan;
+            if (o == null) {
+                checkUsable();
+                throw new SQLNonTransientConnectionException("pgpool: the connection handle is closed", "08003");
+            }
+        }
+        return o.lease();
+    }
+
+    /** @throws SQLException 08003 if the server or the application closed this handle */
+    private void checkUsable() throws SQLException {
         if (closedByServer) {
             throw new SQLNonTransientConnectionException("pgpool: the application server closed this connection "
                     + "handle when it cleaned up or destroyed the managed connection behind it (WildFly does so "
@@ -90,15 +109,6 @@ public final class PgPoolConnection extends ConnectionHandle implements Connecti
                     + "definition sets tracking=false)", "08003");
         }
         checkOpen();
-        OrphanedLease o = orphan;
-        if (o == null) {
-            PooledConnection l = managedConnection.leaseForHandle(this);
-            if (l != null) {
-                return l;
-            }
-            o = orphan; // orphaned while it asked: leaseForHandle said so under the managed connection's monitor
-        }
-        return o.lease();
     }
 
     /** @return whether the server destroyed or cleaned up the managed connection and this handle went on alone */

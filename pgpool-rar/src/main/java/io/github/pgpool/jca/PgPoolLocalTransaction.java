@@ -24,6 +24,12 @@ final class PgPoolLocalTransaction implements LocalTransaction {
 
     @Override
     public void begin() throws ResourceException {
+        try {
+            mc.leaseAhead(null); // the wait for a free connection holds no monitor
+        } catch (SQLException e) {
+            LeaseFailures.record(e); // the server may drop the cause: let the data source report it
+            throw new LocalTransactionException(e.getMessage(), e);
+        }
         synchronized (mc) {
             if (lease != null) {
                 throw new LocalTransactionException("pgpool: a local transaction is already active");

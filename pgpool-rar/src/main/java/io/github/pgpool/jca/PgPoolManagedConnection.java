@@ -182,7 +182,7 @@ public final class PgPoolManagedConnection implements ManagedConnection {
 
     /**
      * @return the leased connection, leasing one first if needed; the fast path (no transaction) takes no lock;
-     *     null if the server orphaned {@code handle} meanwhile (see {@link OrphanedLease})
+     *     null if the server orphaned {@code handle} (see {@link OrphanedLease}) or it was closed meanwhile
      * @throws SQLException also if the handle must not work now: its transaction ended, timed out or was marked
      *     rollback-only (see {@link BranchGuard})
      */
@@ -196,10 +196,51 @@ public final class PgPoolManagedConnection implements ManagedConnection {
         if (l != null) {
             return l;
         }
+        leaseAhead(handle);
         synchronized (this) {
-            // The server's thread may have orphaned the handle (cleanup or destroy, under this monitor) after the
-            // handle looked: it then goes on with its orphaned lease, not with a new lease of this one.
-            return handle.isOrphaned() ? null : leaseSlow();
+            // The server's thread may have orphaned or closed the handle (cleanup or destroy, under this monitor)
+            // after the handle looked: it then goes on with its orphaned lease, or fails, not with this one's.
+            return handle.isOrphaned() || handle.isClosed() ? null : leaseSlow();
+        }
+    }
+
+    /**
+     * Leases, if this managed connection has no lease yet, without holding its monitor while the pool makes the
+     * caller wait (up to MaxWait): meanwhile the server can still clean up or destroy it, and on JDK 21-23 a virtual
+     * thread waiting under a monitor would pin its carrier. Called before the monitor-held step that needs the
+     * lease ({@link #leaseSlow()} then finds it). A lease that is not wanted any more when it comes (another thread
+     * leased meanwhile, the managed connection was destroyed, or {@code handle} was orphaned or closed) goes straight
+     * back.
+     *
+     * @param handle the handle that needs the lease, or {@code null} for a transaction start
+     */
+    void leaseAhead(PgPoolConnection handle) throws SQLException {
+        synchronized (this) {
+            if (lease != null || destroyed) {
+                return; // leaseSlow reports a destroyed managed connection
+            }
+        }
+        PooledConnection fresh = borrowForLease();
+        synchronized (this) {
+            if (lease == null && !destroyed && (handle == null || !handle.isOrphaned() && !handle.isClosed())) {
+                lease = fresh;
+                return;
+            }
+        }
+        fresh.release();
+    }
+
+    /** Borrows for this managed connection's lease; a pool timeout is remembered for the rest of the allocation. */
+    private PooledConnection borrowForLease() throws SQLException {
+        SQLException earlier = LeaseFailures.timeoutSoFar();
+        if (earlier != null) {
+            throw earlier; // the server retries its allocation: do not make the application wait twice
+        }
+        try {
+            return factory.borrow(credentials);
+        } catch (PoolTimeoutException e) {
+            LeaseFailures.record(e);
+            throw e;
         }
     }
 
@@ -213,22 +254,16 @@ public final class PgPoolManagedConnection implements ManagedConnection {
         return !handles.isEmpty();
     }
 
-    /** @return the leased connection, leasing one first if needed (caller may hold the monitor) */
+    /**
+     * @return the leased connection, leasing one first if needed (caller may hold the monitor; call
+     *     {@link #leaseAhead} first, so that no wait happens under it)
+     */
     synchronized PooledConnection leaseSlow() throws SQLException {
         if (lease == null) {
             if (destroyed) {
                 throw new SQLNonTransientConnectionException("pgpool: the managed connection was destroyed", "08003");
             }
-            SQLException earlier = LeaseFailures.timeoutSoFar();
-            if (earlier != null) {
-                throw earlier; // the server retries its allocation: do not make the application wait twice
-            }
-            try {
-                lease = factory.borrow(credentials);
-            } catch (PoolTimeoutException e) {
-                LeaseFailures.record(e);
-                throw e;
-            }
+            lease = borrowForLease(); // the lease taken ahead went back meanwhile (another thread's release)
         }
         return lease;
     }

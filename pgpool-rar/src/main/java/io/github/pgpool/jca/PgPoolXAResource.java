@@ -48,6 +48,14 @@ final class PgPoolXAResource implements XAResource {
 
     @Override
     public void start(Xid xid, int flags) throws XAException {
+        if (flags == TMNOFLAGS) {
+            try {
+                mc.leaseAhead(null); // the wait for a free connection holds no monitor
+            } catch (SQLException e) {
+                LeaseFailures.record(e); // the server may drop the cause: let the data source report it
+                throw Exceptions.xa(XAException.XAER_RMFAIL, "pgpool: " + e.getMessage(), e);
+            }
+        }
         synchronized (mc) {
             if (flags == TMJOIN || flags == TMRESUME) {
                 requireBranch(xid);

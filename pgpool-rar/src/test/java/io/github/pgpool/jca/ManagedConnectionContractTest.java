@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.pgpool.api.PoolStatistics;
 import io.github.pgpool.api.PoolTimeoutException;
 import io.github.pgpool.core.PgPool;
+import io.github.pgpool.core.PooledConnection;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionEvent;
 import jakarta.resource.spi.ConnectionManager;
@@ -279,6 +280,93 @@ class ManagedConnectionContractTest {
         PoolStatistics s = pool.statistics();
         assertThat(s.active()).isZero();
         assertThat(s.idle()).as("the orphan's lease given back clean").isOne();
+    }
+
+    /**
+     * A request waiting for a free connection holds no monitor of its managed connection: the server can clean it up
+     * meanwhile (Payara's admin thread on a pool kill), and on JDK 21-23 a waiting virtual thread pins no carrier.
+     */
+    @Test
+    void theWaitForAFreeConnectionHoldsNoMonitor() throws Exception {
+        PgPoolManagedConnectionFactory one = TestDatabase.factory(app);
+        one.setPoolName(app + "-one");
+        one.setMaxSize("1");
+        one.setResourceAdapter(ra);
+        PgPool onePool = one.pool();
+        PooledConnection taken = onePool.borrow(); // the only connection, held by "another request"
+        ManagedConnection mc = one.createManagedConnection(null, null);
+        Connection h = (Connection) mc.getConnection(null, null);
+        java.util.concurrent.CompletableFuture<String> answer = new java.util.concurrent.CompletableFuture<>();
+        Thread request = new Thread(() -> {
+            try {
+                answer.complete(query(h, "SELECT 6"));
+            } catch (Throwable t) {
+                answer.completeExceptionally(t);
+            }
+        }, "request");
+        request.start();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (onePool.statistics().waiting() == 0 && System.nanoTime() < deadline) {
+            Thread.yield();
+        }
+        assertThat(onePool.statistics().waiting()).as("the request waits for the connection").isOne();
+
+        java.util.concurrent.CompletableFuture<Void> cleaned = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                mc.cleanup(); // the server's thread, not the request's: the handle goes on as an orphan
+            } catch (jakarta.resource.ResourceException e) {
+                throw new IllegalStateException(e);
+            }
+        }, r -> new Thread(r, "admin").start());
+        cleaned.get(5, java.util.concurrent.TimeUnit.SECONDS); // MaxWait is 10 s: it must not wait for the request
+        assertThat(answer).as("still waiting").isNotDone();
+
+        taken.release();
+        assertThat(answer.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("6");
+        h.close();
+        mc.destroy();
+        PoolStatistics s = onePool.statistics();
+        assertThat(s.active()).isZero();
+        assertThat(s.total()).as("MaxSize 1 held").isOne();
+    }
+
+    /** The same for a transaction start: XA start waits for its connection before it takes the monitor. */
+    @Test
+    void anXaStartWaitingForAConnectionHoldsNoMonitor() throws Exception {
+        PgPoolManagedConnectionFactory one = TestDatabase.factory(app);
+        one.setPoolName(app + "-one");
+        one.setMaxSize("1");
+        one.setResourceAdapter(ra);
+        PgPool onePool = one.pool();
+        PooledConnection taken = onePool.borrow();
+        ManagedConnection mc = one.createManagedConnection(null, null);
+        XAResource xa = mc.getXAResource();
+        javax.transaction.xa.Xid xid = TestXid.random();
+        java.util.concurrent.CompletableFuture<Void> started = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                xa.start(xid, XAResource.TMNOFLAGS);
+            } catch (XAException e) {
+                throw new IllegalStateException(e);
+            }
+        }, r -> new Thread(r, "transaction").start());
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (onePool.statistics().waiting() == 0 && System.nanoTime() < deadline) {
+            Thread.yield();
+        }
+        assertThat(onePool.statistics().waiting()).isOne();
+        java.util.concurrent.CompletableFuture<Object> other = java.util.concurrent.CompletableFuture.supplyAsync(
+                ((PgPoolManagedConnection) mc)::getLocalTransaction, r -> new Thread(r, "other").start()); // monitor
+        assertThat(other.get(5, java.util.concurrent.TimeUnit.SECONDS)).isNotNull();
+        assertThat(started).isNotDone();
+
+        taken.release();
+        started.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        xa.end(xid, XAResource.TMSUCCESS);
+        xa.rollback(xid);
+        mc.cleanup();
+        mc.destroy();
+        assertThat(onePool.statistics().active()).isZero();
+        assertThat(onePool.statistics().total()).as("MaxSize 1 held").isOne();
     }
 
     @Test
