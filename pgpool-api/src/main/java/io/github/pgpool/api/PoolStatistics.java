@@ -8,8 +8,9 @@ import java.time.Duration;
  *
  * @param poolName the pool's name
  * @param maxSize the configured {@code MaxSize}
- * @param total physical connections open or being opened (never more than {@code maxSize})
- * @param active connections lent to borrowers
+ * @param total physical connections open or being opened (never more than {@code maxSize}), including those a pool
+ *     this one replaced still holds against its MaxSize (see {@code PgPool.replaceWith})
+ * @param active connections lent to borrowers, and those of a replaced pool counted in {@code total}
  * @param idle open connections waiting in the pool
  * @param waiting borrowers waiting for a connection
  * @param created physical connections opened so far

@@ -67,7 +67,11 @@ final class PoolCounters {
     PoolStatistics snapshot(String name, int maxSize, PoolBooks books, int waiting) {
         int idle = books.countIdle();
         int listedConnections = books.connections();
-        return new PoolStatistics(name, maxSize, books.total(), listedConnections - idle, idle, waiting, created,
+        // The connections a replaced pool still holds against this one's MaxSize count as in use here: they are
+        // open, on this PoolName's database, and they are why a borrower may wait (a timeout message must say so).
+        int inherited = books.inherited();
+        return new PoolStatistics(name, maxSize, books.total() + inherited, listedConnections - idle + inherited, idle,
+                waiting, created,
                 closedBy[CloseReason.EXPIRED.ordinal()], closedBy[CloseReason.IDLE.ordinal()],
                 closedBy[CloseReason.BROKEN.ordinal()], closedBy[CloseReason.EVICTED.ordinal()],
                 closedBy[CloseReason.SHUTDOWN.ordinal()], connectFailures.sum(), retiredLoans + books.sumLoans(),

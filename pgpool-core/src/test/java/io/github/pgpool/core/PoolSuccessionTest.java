@@ -99,6 +99,10 @@ class PoolSuccessionTest {
         CompletableFuture<PooledConnection> waiting = borrowInBackground(next);
         Await.until("the borrower waits", Duration.ofSeconds(10), () -> next.statistics().waiting() == 1);
         assertThat(stubs.open()).isEqualTo(2);
+        io.github.pgpool.api.PoolStatistics seen = next.statistics();
+        assertThat(seen.total()).as("the old connections in use count here").isEqualTo(2);
+        assertThat(seen.active()).isEqualTo(2);
+        assertThat(seen.idle()).isZero();
 
         held.remove(1).release(); // closed on return; its slot goes to the waiter of the successor
         PooledConnection served = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
