@@ -250,32 +250,28 @@ class ManagedConnectionContractTest {
     void aCallRacingTheServersDestroyGoesOnAsAnOrphan() throws Exception {
         ManagedConnection mc = mcf.createManagedConnection(null, null);
         Connection h = (Connection) mc.getConnection(null, null); // no lease yet
-        java.util.concurrent.CompletableFuture<String> answer = new java.util.concurrent.CompletableFuture<>();
-        Thread request = new Thread(() -> {
-            try {
-                answer.complete(query(h, "SELECT 5"));
-            } catch (Throwable t) {
-                answer.completeExceptionally(t);
-            }
-        }, "request");
-        Thread admin = new Thread(() -> {
+        java.util.concurrent.atomic.AtomicReference<Thread> requestThread = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<Void> admin = onThread("admin", () -> {
             synchronized (mc) {
-                request.start();
+                holding.countDown();
                 long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-                while (request.getState() != Thread.State.BLOCKED && System.nanoTime() < deadline) {
+                while ((requestThread.get() == null || requestThread.get().getState() != Thread.State.BLOCKED)
+                        && System.nanoTime() < deadline) {
                     Thread.onSpinWait(); // the request waits for this monitor, having found no lease
                 }
-                try {
-                    mc.cleanup();
-                    mc.destroy();
-                } catch (jakarta.resource.ResourceException e) {
-                    answer.completeExceptionally(e);
-                }
+                mc.cleanup();
+                mc.destroy();
             }
-        }, "admin");
-        admin.start();
+            return null;
+        });
+        assertThat(holding.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        java.util.concurrent.CompletableFuture<String> answer = onThread("request", () -> {
+            requestThread.set(Thread.currentThread());
+            return query(h, "SELECT 5");
+        });
         assertThat(answer.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("5");
-        admin.join(10_000);
+        admin.get(10, java.util.concurrent.TimeUnit.SECONDS);
         h.close();
         PoolStatistics s = pool.statistics();
         assertThat(s.active()).isZero();
@@ -288,36 +284,18 @@ class ManagedConnectionContractTest {
      */
     @Test
     void theWaitForAFreeConnectionHoldsNoMonitor() throws Exception {
-        PgPoolManagedConnectionFactory one = TestDatabase.factory(app);
-        one.setPoolName(app + "-one");
-        one.setMaxSize("1");
-        one.setResourceAdapter(ra);
+        PgPoolManagedConnectionFactory one = factoryOfOne();
         PgPool onePool = one.pool();
         PooledConnection taken = onePool.borrow(); // the only connection, held by "another request"
         ManagedConnection mc = one.createManagedConnection(null, null);
         Connection h = (Connection) mc.getConnection(null, null);
-        java.util.concurrent.CompletableFuture<String> answer = new java.util.concurrent.CompletableFuture<>();
-        Thread request = new Thread(() -> {
-            try {
-                answer.complete(query(h, "SELECT 6"));
-            } catch (Throwable t) {
-                answer.completeExceptionally(t);
-            }
-        }, "request");
-        request.start();
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (onePool.statistics().waiting() == 0 && System.nanoTime() < deadline) {
-            Thread.yield();
-        }
-        assertThat(onePool.statistics().waiting()).as("the request waits for the connection").isOne();
+        java.util.concurrent.CompletableFuture<String> answer = onThread("request", () -> query(h, "SELECT 6"));
+        awaitOneWaiting(onePool);
 
-        java.util.concurrent.CompletableFuture<Void> cleaned = java.util.concurrent.CompletableFuture.runAsync(() -> {
-            try {
-                mc.cleanup(); // the server's thread, not the request's: the handle goes on as an orphan
-            } catch (jakarta.resource.ResourceException e) {
-                throw new IllegalStateException(e);
-            }
-        }, r -> new Thread(r, "admin").start());
+        java.util.concurrent.CompletableFuture<Void> cleaned = onThread("admin", () -> {
+            mc.cleanup(); // the server's thread, not the request's: the handle goes on as an orphan
+            return null;
+        });
         cleaned.get(5, java.util.concurrent.TimeUnit.SECONDS); // MaxWait is 10 s: it must not wait for the request
         assertThat(answer).as("still waiting").isNotDone();
 
@@ -333,29 +311,18 @@ class ManagedConnectionContractTest {
     /** The same for a transaction start: XA start waits for its connection before it takes the monitor. */
     @Test
     void anXaStartWaitingForAConnectionHoldsNoMonitor() throws Exception {
-        PgPoolManagedConnectionFactory one = TestDatabase.factory(app);
-        one.setPoolName(app + "-one");
-        one.setMaxSize("1");
-        one.setResourceAdapter(ra);
+        PgPoolManagedConnectionFactory one = factoryOfOne();
         PgPool onePool = one.pool();
         PooledConnection taken = onePool.borrow();
         ManagedConnection mc = one.createManagedConnection(null, null);
         XAResource xa = mc.getXAResource();
         javax.transaction.xa.Xid xid = TestXid.random();
-        java.util.concurrent.CompletableFuture<Void> started = java.util.concurrent.CompletableFuture.runAsync(() -> {
-            try {
-                xa.start(xid, XAResource.TMNOFLAGS);
-            } catch (XAException e) {
-                throw new IllegalStateException(e);
-            }
-        }, r -> new Thread(r, "transaction").start());
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (onePool.statistics().waiting() == 0 && System.nanoTime() < deadline) {
-            Thread.yield();
-        }
-        assertThat(onePool.statistics().waiting()).isOne();
-        java.util.concurrent.CompletableFuture<Object> other = java.util.concurrent.CompletableFuture.supplyAsync(
-                ((PgPoolManagedConnection) mc)::getLocalTransaction, r -> new Thread(r, "other").start()); // monitor
+        java.util.concurrent.CompletableFuture<Void> started = onThread("transaction", () -> {
+            xa.start(xid, XAResource.TMNOFLAGS);
+            return null;
+        });
+        awaitOneWaiting(onePool);
+        java.util.concurrent.CompletableFuture<Object> other = onThread("other", mc::getLocalTransaction); // monitor
         assertThat(other.get(5, java.util.concurrent.TimeUnit.SECONDS)).isNotNull();
         assertThat(started).isNotDone();
 
@@ -384,17 +351,42 @@ class ManagedConnectionContractTest {
     }
 
     private static void onAnotherThread(ResourceCall call) throws Exception {
-        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-        Thread t = new Thread(() -> {
+        onThread("server-admin-thread", () -> {
+            call.run();
+            return null;
+        }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** @return the outcome of {@code work}, started now on a thread of its own named {@code name} */
+    private static <T> java.util.concurrent.CompletableFuture<T> onThread(String name,
+            java.util.concurrent.Callable<T> work) {
+        java.util.concurrent.CompletableFuture<T> done = new java.util.concurrent.CompletableFuture<>();
+        new Thread(() -> {
             try {
-                call.run();
-                done.complete(null);
+                done.complete(work.call());
             } catch (Throwable e) {
                 done.completeExceptionally(e);
             }
-        }, "server-admin-thread");
-        t.start();
-        done.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }, name).start();
+        return done;
+    }
+
+    /** A factory of this test's database whose pool has a single connection (MaxWait at its default, 10 s). */
+    private PgPoolManagedConnectionFactory factoryOfOne() throws ResourceException {
+        PgPoolManagedConnectionFactory one = TestDatabase.factory(app);
+        one.setPoolName(app + "-one");
+        one.setMaxSize("1");
+        one.setResourceAdapter(ra);
+        return one;
+    }
+
+    /** Waits, with a deadline, until a borrower of {@code p} waits for a connection. */
+    private static void awaitOneWaiting(PgPool p) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (p.statistics().waiting() == 0 && System.nanoTime() < deadline) {
+            Thread.yield();
+        }
+        assertThat(p.statistics().waiting()).as("a borrower waits for the connection").isOne();
     }
 
     @Test
