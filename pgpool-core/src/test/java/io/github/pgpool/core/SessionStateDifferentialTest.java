@@ -33,9 +33,11 @@ import org.postgresql.core.TransactionState;
  * statements it flagged that changed nothing are reported, so that its precision is visible.
  *
  * <p>The seed is fixed (override with {@code -Dpgpool.corpus.seed=N}); a failure message shows the exact text.
- * {@link #WORKERS} workers share the cases, each on sessions of its own (a session that changed is replaced by one
- * opened in the background); the verdicts do not depend on their interleaving, and the corpus's writes touch single
- * rows of h1_ tables, so the workers can wait on each other's locks but not deadlock.
+ * {@link #WORKERS} workers share the entries, each on sessions of its own (a session that changed is replaced by one
+ * opened in the background). An entry and its variants run on one worker, entry first: they use the same lock keys,
+ * and a variant holding {@code pg_try_advisory_lock(3)} on another worker would make the entry's own try fail and
+ * change nothing. So the verdicts do not depend on the interleaving, and the corpus's writes touch single rows of h1_
+ * tables, so the workers can wait on each other's locks but not deadlock.
  */
 class SessionStateDifferentialTest {
     private static final long SEED = Long.getLong("pgpool.corpus.seed", 20261201L);
@@ -76,10 +78,18 @@ class SessionStateDifferentialTest {
         SessionFingerprint fingerprint = SessionFingerprint.install(db, corpus.customSettings());
         Random random = new Random(SEED);
         List<Case> cases = new ArrayList<>();
+        List<List<Integer>> shares = new ArrayList<>();
+        for (int w = 0; w < WORKERS; w++) {
+            shares.add(new ArrayList<>());
+        }
+        int entries = 0;
         for (Kind k : new Kind[] {Kind.LEAK, Kind.HARMLESS, Kind.PROBE, Kind.OPAQUE}) {
             for (Entry e : corpus.of(k)) {
+                List<Integer> share = shares.get(entries++ % WORKERS); // the entry and its variants together
+                share.add(cases.size());
                 cases.add(new Case(e, e.sql(), false));
                 for (String v : SessionCorpus.variants(e, random, VARIANTS)) {
+                    share.add(cases.size());
                     cases.add(new Case(e, v, true));
                 }
             }
@@ -90,15 +100,16 @@ class SessionStateDifferentialTest {
         try {
             List<Future<Share>> parts = new ArrayList<>();
             for (int w = 0; w < WORKERS; w++) {
-                int first = w;
-                parts.add(workers.submit(() -> runShare(fingerprint, cases, first)));
+                List<Integer> share = shares.get(w);
+                parts.add(workers.submit(() -> runShare(fingerprint, cases, share)));
             }
             Outcome[] ordered = new Outcome[cases.size()];
             int sessions = 0;
             for (int w = 0; w < WORKERS; w++) {
                 Share part = parts.get(w).get();
+                List<Integer> share = shares.get(w);
                 for (int i = 0; i < part.outcomes().size(); i++) {
-                    ordered[w + i * WORKERS] = part.outcomes().get(i);
+                    ordered[share.get(i)] = part.outcomes().get(i);
                 }
                 sessions += part.sessions();
             }
@@ -109,11 +120,12 @@ class SessionStateDifferentialTest {
         }
     }
 
-    /** Runs every WORKERS-th case from {@code first}. */
-    private static Share runShare(SessionFingerprint fingerprint, List<Case> cases, int first) throws Exception {
+    /** Runs the cases at {@code share}'s indices, in that order. */
+    private static Share runShare(SessionFingerprint fingerprint, List<Case> cases, List<Integer> share)
+            throws Exception {
         List<Outcome> out = new ArrayList<>();
         try (Session standard = new Session(fingerprint, false); Session scsOff = new Session(fingerprint, true)) {
-            for (int i = first; i < cases.size(); i += WORKERS) {
+            for (int i : share) {
                 Case c = cases.get(i);
                 out.add((c.entry().scsOff() ? scsOff : standard).run(c));
             }
