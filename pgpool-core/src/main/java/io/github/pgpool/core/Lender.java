@@ -102,6 +102,7 @@ final class Lender extends PoolSide {
             int keptSlots = 0;
             List<PooledConnection> toClose = null;
             boolean grewToMaxSize = false;
+            boolean servedFromQueue = false;
             lock.lock();
             try {
                 if (closed.getAsBoolean()) {
@@ -149,6 +150,7 @@ final class Lender extends PoolSide {
                     if (head && (pc != null || slot)) {
                         waiters.served(waiter, clock.nanoTime());
                         waiter = null;
+                        servedFromQueue = true;
                     }
                 }
                 if (pc == null && !slot && waiter == null) {
@@ -160,6 +162,9 @@ final class Lender extends PoolSide {
             } finally {
                 lock.unlock();
             }
+            if (servedFromQueue) {
+                waiters.passOnNudge();
+            }
             closer.closeAll(toClose, keptSlots);
             if (grewToMaxSize) {
                 events.reachedMaxSize(maxSize);
@@ -169,6 +174,7 @@ final class Lender extends PoolSide {
                 if (grant == null) {
                     continue; // nudged, or time to note that the queue starves: look again, keeping the place
                 }
+                waiters.passOnNudge(); // handed a connection or a slot: the nudge that woke it may be the next head's
                 slot = grant == Waiter.Grant.SLOT;
                 pc = waiter.connection();
                 now = clock.nanoTime();
@@ -239,6 +245,7 @@ final class Lender extends PoolSide {
                 lock.unlock();
             }
             if (grant == null) {
+                waiters.passOnNudge(); // it gave up: a nudge that woke it is the next head's
                 if (Thread.currentThread().isInterrupted()) {
                     throw events.interrupted();
                 }
