@@ -155,4 +155,55 @@ class PgPoolStressTest {
         assertThat(s.created()).isEqualTo(s.total());
         pool.close();
     }
+
+    /**
+     * The same promise at the settings a user gets (MaxSize 20, MaxWait 10 s), with three borrowers a connection and
+     * loans from nothing to two milliseconds, so that the queue switches between its modes and connections are both
+     * left idle for the head (nudges) and handed to it: a nudge lost between one head and the next strands a waiter
+     * until its MaxWait, which shows as a timeout or as a wait of seconds in a run where every loan is short.
+     */
+    @Test
+    @Timeout(60)
+    void atTheDefaultSettingsNoBorrowerWaitsWhileAConnectionIsFree() throws Exception {
+        PoolSettings settings = PoolSettings.builder().databaseName("stress").poolName("stress-defaults").build();
+        PgPool pool = PgPool.builder(settings).connectionFactory(new StubFactory()).jmx(false).build();
+        int threads = 3 * settings.maxSize();
+        long runUntil = System.nanoTime() + 3_000_000_000L; // the length of the workload, not a synchronisation
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong longest = new java.util.concurrent.atomic.AtomicLong();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread w = new Thread(() -> {
+                ThreadLocalRandom r = ThreadLocalRandom.current();
+                try {
+                    while (System.nanoTime() - runUntil < 0) {
+                        long asked = System.nanoTime();
+                        PooledConnection c = pool.borrow();
+                        longest.accumulateAndGet(System.nanoTime() - asked, Math::max);
+                        long hold = r.nextInt(4) == 0 ? r.nextLong(2_000_000L) : 0; // a quarter of loans do work
+                        long until = System.nanoTime() + hold;
+                        while (System.nanoTime() - until < 0) {
+                            Thread.onSpinWait();
+                        }
+                        c.release();
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "defaults-" + t);
+            workers.add(w);
+            w.start();
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        PoolStatistics s = pool.statistics();
+        pool.close();
+        assertThat(failure.get()).isNull();
+        assertThat(s.timeouts()).isZero();
+        assertThat(s.waiting()).isZero();
+        // Loans of at most 2 ms, 60 borrowers on 20 connections: a fair wait is milliseconds; a stranded one lasts
+        // until something else happens to wake it. 2 s is the allowance for a busy machine's scheduler.
+        assertThat(longest.get()).as("longest wait, ns").isLessThan(2_000_000_000L);
+    }
 }
