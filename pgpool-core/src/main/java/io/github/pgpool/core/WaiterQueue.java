@@ -79,10 +79,7 @@ final class WaiterQueue {
     void nudge() {
         if (!nudgePending) {
             nudgePending = true;
-            Waiter h = head;
-            if (h != null) {
-                h.wake();
-            }
+            Waiter.wakeIfAny(head);
         }
     }
 
@@ -94,10 +91,7 @@ final class WaiterQueue {
      */
     void passOnNudge() {
         if (nudgePending) {
-            Waiter h = head;
-            if (h != null) {
-                h.wake();
-            }
+            Waiter.wakeIfAny(head);
         }
     }
 
